@@ -89,6 +89,11 @@ public final class CidrRange {
         return prefixLength;
     }
 
+    /** The range's first address (host bits zero): 4 bytes for IPv4, 16 for IPv6; a copy. */
+    public byte[] networkAddress() {
+        return network.clone();
+    }
+
     @Override
     public String toString() {
         return text;

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Call benchmark of our server, with the SIPp scripts that measured Kamailio (../shared/bench):
+#   ./mvnw -DskipTests package && bench/calls.sh
+# 1. starts sip-proxy/target/sip-proxy.jar on 127.0.0.1 (SIP 15066, HTTP 18080, fresh H2 file, generated
+#    admin password) and creates the users "callee" and "caller" (password PASSWORD) through the REST API;
+# 2. holds HOLD_RATE*HOLD_DURATION calls open (PAUSE_MS=HOLD_PAUSE_MS) and measures the heap in use after
+#    a full GC with them live, against the heap before: heap per 1,000 live calls;
+# 3. finds the highest call rate sustained for DURATION s (1 s hold) with no failure and no
+#    retransmission (find-max.sh calls) and prints it with p50/p99 of INVITE -> 200.
+# AUTH=1 (default): no trusted peer, every INVITE is challenged (407) and re-sent with credentials
+#   (sip-proxy/src/test/resources/sipp/call-auth.xml as user "caller");
+# AUTH=0: 127.0.0.1 is a trusted peer and the caller is Kamailio's (no INVITE auth), to compare like with like.
+# The callee's REGISTER is always authenticated. The whole run holds flock /tmp/bench.lock; the server is
+# stopped at the end. Results: bench/results/.
+# Env: AUTH=1 PASSWORD=bench-secret DURATION=20 RATES="500 1000 2000 ..." (find-max)
+#      HOLD_RATE=200 HOLD_DURATION=10 HOLD_PAUSE_MS=30000
+#      SIP_PORT=15066 HTTP_PORT=18080 JAVA_OPTS= JAR=sip-proxy/target/sip-proxy.jar SHARED_BENCH=../shared/bench
+set -euo pipefail
+source "$(dirname "$0")/server-lib.sh"
+bench_lock "$@"
+INVITE_AUTH=${AUTH:-1}; DURATION=${DURATION:-20}
+HOLD_RATE=${HOLD_RATE:-200}; HOLD_DURATION=${HOLD_DURATION:-10}; HOLD_PAUSE_MS=${HOLD_PAUSE_MS:-30000}
+HOLD_CALLS=$((HOLD_RATE * HOLD_DURATION))
+((HOLD_PAUSE_MS > HOLD_DURATION * 1000 + 10000)) || die "HOLD_PAUSE_MS must outlast HOLD_DURATION by 10 s"
+[[ $PASSWORD =~ ^[A-Za-z0-9._-]+$ ]] || die "PASSWORD may hold only letters, digits, '.', '_' and '-'"
+new_run_dir "calls-auth$INVITE_AUTH"
+make_harness "$RUN_DIR/harness"
+if [[ $INVITE_AUTH == 1 ]]; then
+  trusted=""
+  # run-calls.sh passes no injection file, so the caller's credentials are written into the scenario
+  rm "$RUN_DIR/harness/scenarios/call.xml"
+  sed -e 's/\[field0\]/caller/g' -e "s/\[field1\]/$PASSWORD/g" "$SCENARIOS/call-auth.xml" >"$RUN_DIR/harness/scenarios/call.xml"
+else
+  trusted=127.0.0.1/32
+fi
+trap server_stop EXIT
+export AUTH=1 PASSWORD                    # the callee's REGISTER (run-calls.sh)
+
+server_start --sip.trusted-peers="$trusted"
+echo "server pid $SERVER_PID: $(cat "$RUN_DIR/server-cmd.txt")"
+provision_users callee caller
+heap_idle=$(heap_used_kb)
+
+PAUSE_MS=$HOLD_PAUSE_MS OUT=$RUN_DIR/hold "$RUN_DIR/harness/run-calls.sh" "$TARGET" "$HOLD_RATE" "$HOLD_DURATION" \
+  >"$RUN_DIR/hold.log" 2>&1 &
+hold=$!
+deadline=$((SECONDS + HOLD_DURATION + 10)); live=0
+while ((SECONDS < deadline)); do
+  live=$(api_get /api/calls | jq length)
+  ((live < HOLD_CALLS)) || break
+  sleep 0.5
+done
+heap_live=$(heap_used_kb)
+mem_live=$("$SHARED_BENCH/mem.sh" "$TARGET")
+wait "$hold" || true
+hold_result=$(grep '^RESULT' "$RUN_DIR/hold.log" || echo "RESULT hold run failed: see $RUN_DIR/hold.log")
+echo "$hold_result"
+left=$(api_get /api/calls | jq length)
+heap_after=$(heap_used_kb)
+
+"$RUN_DIR/harness/find-max.sh" calls "$TARGET" "$DURATION" | tee "$RUN_DIR/find-max.log"
+max_line=$(grep '^MAX' "$RUN_DIR/find-max.log")
+max=$(result_field "$max_line" max_rate)
+best=$(grep '^RESULT' "$RUN_DIR/find-max.log" | grep " rate=$max " | grep ' ok=1 ' | tail -1 || true)
+left_after=$(api_get /api/calls | jq length)
+
+cat <<EOF | tee "$RUN_DIR/summary.txt"
+
+== our server, calls INVITE..BYE through the proxy, INVITE auth=$INVITE_AUTH, loopback, $(nproc) cores shared with SIPp ==
+max sustained for ${DURATION} s, 1 s hold (0 failed, 0 retransmissions): $max calls/s (first failing step: $(result_field "$max_line" first_bad)/s)
+  at $max/s: setup INVITE -> 200 p50 $(result_field "$best" p50_ms) ms, p99 $(result_field "$best" p99_ms) ms, cpu_proxy $(result_field "$best" cpu_proxy), cpu_sipp_uac $(result_field "$best" cpu_sipp_uac), cpu_sipp_uas $(result_field "$best" cpu_sipp_uas)
+heap in use after full GC: $(mb "$heap_idle") MB idle, $(mb "$heap_live") MB with $live live calls (of $HOLD_CALLS held), $(mb "$heap_after") MB after they ended
+  = $(awk -v a="$heap_idle" -v b="$heap_live" -v n="$live" 'BEGIN { printf "%.1f", n ? (b - a) / 1024 / n * 1000 : 0 }') MB per 1,000 live calls; process with them: $mem_live
+live calls listed after the hold run: $left; after find-max: $left_after
+reproduce: (cd $REPO && ./mvnw -DskipTests package && AUTH=$INVITE_AUTH DURATION=$DURATION bench/calls.sh)
+server: $(cat "$RUN_DIR/server-cmd.txt")
+results: $RUN_DIR
+EOF

@@ -1,0 +1,107 @@
+# Helpers for register.sh and calls.sh (source it, don't run it): our server on loopback, its users,
+# its heap, and a harness directory through which the load scripts of ../shared/bench run.
+# Needs jcmd, curl, jq, sipp, flock.
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SHARED_BENCH=$(cd "${SHARED_BENCH:-$REPO/../shared/bench}" 2>/dev/null && pwd) ||
+  { echo "error: no shared bench at ${SHARED_BENCH:-$REPO/../shared/bench} (set SHARED_BENCH)" >&2; exit 2; }
+export SHARED_BENCH
+source "$SHARED_BENCH/lib.sh"
+
+SCENARIOS=$REPO/sip-proxy/src/test/resources/sipp
+JAR=${JAR:-$REPO/sip-proxy/target/sip-proxy.jar}
+SIP_PORT=${SIP_PORT:-15066}; HTTP_PORT=${HTTP_PORT:-18080}
+TARGET=127.0.0.1:$SIP_PORT
+API=http://127.0.0.1:$HTTP_PORT
+PASSWORD=${PASSWORD:-bench-secret}
+READY_TIMEOUT_S=${READY_TIMEOUT_S:-120}
+SERVER_PID=""
+
+# new_run_dir KIND -> RUN_DIR=bench/results/KIND-<time> (gitignored)
+new_run_dir() {
+  RUN_DIR=$REPO/bench/results/$1-$(date +%Y%m%d-%H%M%S)
+  mkdir -p "$RUN_DIR"
+}
+
+# make_harness DIR: DIR gets a link to every script of ../shared/bench and to each of its scenarios, so
+# those scripts run unchanged but find one another, lib.sh and their scenarios in DIR, and write their
+# results under DIR/results. A caller may then replace a scenario in DIR/scenarios.
+make_harness() {
+  local dir=$1 f
+  mkdir -p "$dir/results" "$dir/scenarios"
+  for f in "$SHARED_BENCH"/*; do [[ ${f##*/} == results || ${f##*/} == scenarios ]] || ln -s "$f" "$dir/"; done
+  for f in "$SHARED_BENCH"/scenarios/*; do ln -s "$f" "$dir/scenarios/"; done
+}
+
+# server_start [--key=value ...]: our jar on 127.0.0.1 (SIP_PORT udp+tcp, HTTP_PORT), a fresh H2 file in
+# RUN_DIR, a generated admin password; returns once /actuator/health says UP. SERVER_PID is set.
+server_start() {
+  [[ -f $JAR ]] || die "no $JAR: run ./mvnw -DskipTests package first"
+  [[ -z $(port_pids "$SIP_PORT") ]] || die "udp port $SIP_PORT is taken (pids $(port_pids "$SIP_PORT"))"
+  ADMIN=admin:$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  SERVER_CMD=(java ${JAVA_OPTS:-} -jar "$JAR" --sip.host=127.0.0.1 --sip.port="$SIP_PORT"
+    --server.address=127.0.0.1 --server.port="$HTTP_PORT"
+    --spring.datasource.url="jdbc:h2:file:$RUN_DIR/data/sipserver;WRITE_DELAY=0"
+    --relay.host=127.0.0.1 --relay.port-min=20000 --relay.port-max=29999 --logging.level.root=warn "$@")
+  echo "${SERVER_CMD[*]}" >"$RUN_DIR/server-cmd.txt"
+  # the password goes through the environment, not the command line that ps shows
+  SPRING_SECURITY_USER_NAME=${ADMIN%%:*} SPRING_SECURITY_USER_PASSWORD=${ADMIN#*:} \
+    "${SERVER_CMD[@]}" >"$RUN_DIR/server.log" 2>&1 &
+  SERVER_PID=$!
+  local deadline=$((SECONDS + READY_TIMEOUT_S))
+  until curl -fs -o /dev/null "$API/actuator/health"; do
+    kill -0 "$SERVER_PID" 2>/dev/null || die "server exited during start-up (see $RUN_DIR/server.log)"
+    ((SECONDS < deadline)) || die "server not healthy after ${READY_TIMEOUT_S}s (see $RUN_DIR/server.log)"
+    sleep 0.5
+  done
+}
+
+# server_stop: TERM (graceful shutdown), KILL after 30 s. For trap EXIT.
+server_stop() {
+  [[ -n $SERVER_PID ]] || return 0
+  kill -TERM "$SERVER_PID" 2>/dev/null || true
+  for _ in $(seq 300); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+}
+
+# api_get PATH -> JSON body (admin credentials)
+api_get() {
+  curl -fsS -u "$ADMIN" "$API$1"
+}
+
+# provision_users NAME... : creates each user with PASSWORD through POST /api/users, 8 connections
+# in parallel (each a keep-alive curl over its share of the users); dies unless every answer is 201.
+provision_users() {
+  local dir=$RUN_DIR/provision i=0 u created
+  mkdir -p "$dir"; rm -f "$dir"/chunk-*
+  for u in "$@"; do
+    printf 'url = "%s/api/users"\nuser = "%s"\nheader = "Content-Type: application/json"\ndata = "{\\"username\\":\\"%s\\",\\"password\\":\\"%s\\"}"\noutput = "/dev/null"\nwrite-out = "%%{http_code}\\n"\nnext\n' \
+      "$API" "$ADMIN" "$u" "$PASSWORD" >>"$dir/chunk-$((i % 8))"
+    i=$((i + 1))
+  done
+  for f in "$dir"/chunk-*; do curl -sS -K "$f" >"$f.codes" 2>&1 & done
+  wait
+  created=$(cat "$dir"/chunk-*.codes | grep -c '^201$' || true)
+  rm -f "$dir"/chunk-?                       # they hold the admin password
+  ((created == $#)) || die "created $created of $# users (answers in $dir/chunk-*.codes)"
+}
+
+# seq_names PREFIX COUNT -> PREFIX0 .. PREFIX<COUNT-1>
+seq_names() {
+  local i
+  for ((i = 0; i < $2; i++)); do echo "$1$i"; done
+}
+
+# heap_used_kb: heap in use right after a full GC (jcmd GC.run), i.e. the live data, in KB.
+heap_used_kb() {
+  jcmd "$SERVER_PID" GC.run >/dev/null
+  jcmd "$SERVER_PID" GC.heap_info | awk '/heap/ && /used/ { for (i = 1; i < NF; i++) if ($i == "used") { print $(i + 1) + 0; exit } }'
+}
+
+# mb KB -> "12.3"
+mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+
+# result_field LINE NAME -> value of NAME=... in a RESULT/MAX line
+result_field() { tr ' ' '\n' <<<"$1" | awk -F= -v n="$2" '$1 == n { print $2; exit }'; }

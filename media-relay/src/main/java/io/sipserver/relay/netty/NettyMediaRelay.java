@@ -1,0 +1,270 @@
+package io.sipserver.relay.netty;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.sipserver.config.RelayProperties;
+import io.sipserver.relay.MediaRelay;
+import io.sipserver.relay.PortPool;
+import io.sipserver.relay.RelayPortsExhaustedException;
+import io.sipserver.relay.RelaySession;
+import io.sipserver.relay.Side;
+import io.sipserver.relay.SocketAddresses;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * The RTP relay on Netty UDP sockets: one bound channel per relay port, four per stream (RTP and RTCP facing
+ * each side), all four on one event loop. Each channel's pipeline is latching, strict source, statistics,
+ * activity stamp and forwarding; see the handlers.
+ *
+ * <p>Signalling calls ({@link #create}, {@link RelaySession#stream}, {@link #release}) bind and close sockets and
+ * wait for that (briefly); they must not be called from a relay event loop. Media timeouts are checked every second
+ * on a thread of their own, so that listeners (which end calls) never stall a packet loop.
+ */
+public final class NettyMediaRelay implements MediaRelay {
+
+    private static final Log log = LogFactory.getLog(NettyMediaRelay.class);
+    /** Bounds every wait for the event loop to bind or close a socket. */
+    private static final long SOCKET_TIMEOUT_MILLIS = 5_000;
+    private static final int RECEIVE_BUFFER_BYTES = 2048;
+
+    private final String advertisedAddress;
+    private final Clock clock;
+    private final long mediaTimeoutMillis;
+    private final InetAddress bindAddress;
+    private final String portRange;
+    private final PortPool ports;
+    private final EventLoopGroup group;
+    private final Bootstrap bootstrap;
+    private final Map<String, NettyRelaySession> sessions = new ConcurrentHashMap<>();
+    private final List<Consumer<RelaySession>> timeoutListeners = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService timeoutScanner;
+
+    /**
+     * @param advertisedAddress the address written into SDP (the app resolves an empty {@code relay.advertised-address}
+     *                          to {@code sip.advertised-address})
+     * @param clock time of packets and of media timeouts
+     */
+    public NettyMediaRelay(RelayProperties properties, String advertisedAddress, Clock clock) {
+        this(properties, advertisedAddress, clock, RelayTransport.best());
+    }
+
+    NettyMediaRelay(RelayProperties properties, String advertisedAddress, Clock clock, RelayTransport transport) {
+        if (advertisedAddress == null || advertisedAddress.isBlank()) {
+            throw new IllegalArgumentException("relay.advertised-address (or sip.advertised-address) must be set");
+        }
+        this.advertisedAddress = advertisedAddress;
+        this.clock = clock;
+        this.mediaTimeoutMillis = properties.mediaTimeout().toMillis();
+        this.bindAddress = SocketAddresses.literal(properties.host()).orElseThrow(
+                () -> new IllegalArgumentException("relay.host must be an IP address: '" + properties.host() + "'"));
+        this.portRange = properties.portMin() + ".." + properties.portMax();
+        this.ports = new PortPool(properties.portMin(), properties.portMax());
+        int threads = properties.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : properties.ioThreads();
+        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("media-relay", true),
+                transport.ioHandlerFactory());
+        this.bootstrap = new Bootstrap()
+                .channelFactory(transport.channelFactory())
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER_BYTES))
+                // Reading starts once all four sockets of a stream are bound and know each other.
+                .option(ChannelOption.AUTO_READ, false);
+        transport.configure(bootstrap);
+        this.timeoutScanner = Executors.newSingleThreadScheduledExecutor(
+                new DefaultThreadFactory("media-relay-timeouts", true));
+        timeoutScanner.scheduleWithFixedDelay(this::expireSilentSessionsSafely, 1, 1, TimeUnit.SECONDS);
+        log.info("media relay: " + transport + ", " + threads + " I/O threads, ports " + portRange + " ("
+                + ports.capacity() + " pairs), advertised as " + advertisedAddress + ", media timeout "
+                + Duration.ofMillis(mediaTimeoutMillis).toSeconds() + " s");
+    }
+
+    @Override
+    public RelaySession create(String callId) throws RelayPortsExhaustedException {
+        if (callId == null || callId.isBlank()) {
+            throw new IllegalArgumentException("callId is required");
+        }
+        NettyRelaySession session = new NettyRelaySession(UUID.randomUUID().toString(), callId, clock.instant(),
+                this::openStream);
+        session.stream(0);
+        sessions.put(session.id(), session);
+        return session;
+    }
+
+    @Override
+    public Optional<RelaySession> find(String id) {
+        return Optional.ofNullable(sessions.get(id));
+    }
+
+    @Override
+    public Collection<RelaySession> sessions() {
+        return List.copyOf(sessions.values());
+    }
+
+    @Override
+    public boolean release(String id) {
+        NettyRelaySession session = sessions.remove(id);
+        if (session == null) {
+            return false;
+        }
+        closeStreams(session);
+        return true;
+    }
+
+    @Override
+    public void onMediaTimeout(Consumer<RelaySession> listener) {
+        timeoutListeners.add(listener);
+    }
+
+    @Override
+    public String advertisedAddress() {
+        return advertisedAddress;
+    }
+
+    @Override
+    public int freePortPairs() {
+        return ports.freePairs();
+    }
+
+    @Override
+    public void close() {
+        timeoutScanner.shutdownNow();
+        for (String id : List.copyOf(sessions.keySet())) {
+            release(id);
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Ends every session that has had no packet for the media timeout: calls the listeners, then releases it.
+     * Runs every second; tests call it directly after moving the clock.
+     */
+    void expireSilentSessions() {
+        long now = clock.millis();
+        for (NettyRelaySession session : sessions.values()) {
+            if (now - session.lastPacketMillis() >= mediaTimeoutMillis && sessions.remove(session.id(), session)) {
+                for (Consumer<RelaySession> listener : timeoutListeners) {
+                    try {
+                        listener.accept(session);
+                    } catch (RuntimeException e) {
+                        log.warn("media timeout listener failed for relay session " + session.id(), e);
+                    }
+                }
+                closeStreams(session);
+            }
+        }
+    }
+
+    private void expireSilentSessionsSafely() {
+        try {
+            expireSilentSessions();
+        } catch (RuntimeException e) {
+            // A periodic task that throws is never run again: log and keep scanning.
+            log.error("media timeout scan failed", e);
+        }
+    }
+
+    private NettyRelayStream openStream(int index) throws RelayPortsExhaustedException {
+        EventLoop loop = group.next();
+        NettyRelayStream stream = new NettyRelayStream(clock.millis());
+        int portA = bindPair(loop, stream, Side.A);
+        int portB;
+        try {
+            portB = bindPair(loop, stream, Side.B);
+        } catch (RelayPortsExhaustedException e) {
+            closePair(stream, Side.A, portA);
+            throw e;
+        }
+        stream.ports(portA, portB);
+        for (Leg leg : stream.legs()) {
+            leg.channel.config().setAutoRead(true);
+        }
+        return stream;
+    }
+
+    /**
+     * Binds the RTP and RTCP sockets of {@code side} on a free pair and returns its RTP port. A pair whose bind
+     * fails (another process holds one of its ports) goes back to the end of the free list and the next is tried,
+     * at most once per pair that was free.
+     */
+    private int bindPair(EventLoop loop, NettyRelayStream stream, Side side) throws RelayPortsExhaustedException {
+        Leg rtp = stream.leg(side, false);
+        Leg rtcp = stream.leg(side, true);
+        for (int attempts = ports.freePairs(); attempts > 0; attempts--) {
+            int port = ports.acquire();
+            if (port < 0) {
+                break;
+            }
+            rtp.channel = bind(loop, stream, rtp, port);
+            rtcp.channel = rtp.channel == null ? null : bind(loop, stream, rtcp, port + 1);
+            if (rtcp.channel != null) {
+                return port;
+            }
+            if (rtp.channel != null) {
+                rtp.channel.close().awaitUninterruptibly(SOCKET_TIMEOUT_MILLIS);
+                rtp.channel = null;
+            }
+            ports.release(port);
+            log.warn("relay ports " + port + "/" + (port + 1) + " could not be bound; trying the next pair");
+        }
+        throw new RelayPortsExhaustedException("no free relay port pair left in " + portRange);
+    }
+
+    private Channel bind(EventLoop loop, NettyRelayStream stream, Leg leg, int port) {
+        ChannelFuture bound = bootstrap.clone(loop).handler(pipeline(stream, leg))
+                .bind(new InetSocketAddress(bindAddress, port));
+        if (bound.awaitUninterruptibly(SOCKET_TIMEOUT_MILLIS) && bound.isSuccess()) {
+            return bound.channel();
+        }
+        bound.channel().close();
+        return null;
+    }
+
+    private ChannelInitializer<Channel> pipeline(NettyRelayStream stream, Leg leg) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                RelayPipeline.install(channel.pipeline(), stream, leg, clock, System::nanoTime);
+            }
+        };
+    }
+
+    private void closeStreams(NettyRelaySession session) {
+        for (NettyRelayStream stream : session.markReleased()) {
+            closePair(stream, Side.A, stream.rtpPort(Side.A));
+            closePair(stream, Side.B, stream.rtpPort(Side.B));
+        }
+    }
+
+    /** Closes a side's two sockets and frees their pair once both are closed (so the ports can be bound again). */
+    private void closePair(NettyRelayStream stream, Side side, int port) {
+        ChannelFuture rtpClosed = stream.leg(side, false).channel.close();
+        ChannelFuture rtcpClosed = stream.leg(side, true).channel.close();
+        rtpClosed.awaitUninterruptibly(SOCKET_TIMEOUT_MILLIS);
+        rtcpClosed.awaitUninterruptibly(SOCKET_TIMEOUT_MILLIS);
+        ports.release(port);
+    }
+}

@@ -1,0 +1,88 @@
+package io.sipserver.relay.netty;
+
+import io.sipserver.relay.RelayPortsExhaustedException;
+import io.sipserver.relay.RelaySession;
+import io.sipserver.relay.RelayStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A call's streams. Signalling threads serialise on the session; the packet path never takes its lock. */
+final class NettyRelaySession implements RelaySession {
+
+    /** More m-lines than this in one SDP is abuse (each costs four sockets), not a call. */
+    static final int MAX_STREAMS = 16;
+
+    /** Opens stream number {@code index} (binds its sockets). */
+    interface StreamOpener {
+        NettyRelayStream open(int index) throws RelayPortsExhaustedException;
+    }
+
+    private final String id;
+    private final String callId;
+    private final Instant createdAt;
+    private final StreamOpener opener;
+    private final List<NettyRelayStream> streams = new ArrayList<>();
+    private boolean released;
+
+    NettyRelaySession(String id, String callId, Instant createdAt, StreamOpener opener) {
+        this.id = id;
+        this.callId = callId;
+        this.createdAt = createdAt;
+        this.opener = opener;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String callId() {
+        return callId;
+    }
+
+    @Override
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    @Override
+    public synchronized List<RelayStream> streams() {
+        return List.copyOf(streams);
+    }
+
+    @Override
+    public synchronized RelayStream stream(int index) throws RelayPortsExhaustedException {
+        if (index < 0 || index >= MAX_STREAMS) {
+            throw new IllegalArgumentException("stream index " + index + " outside 0.." + (MAX_STREAMS - 1));
+        }
+        if (released) {
+            throw new IllegalStateException("relay session " + id + " has been released");
+        }
+        while (streams.size() <= index) {
+            streams.add(opener.open(streams.size()));
+        }
+        return streams.get(index);
+    }
+
+    @Override
+    public Instant lastPacketAt() {
+        return Instant.ofEpochMilli(lastPacketMillis());
+    }
+
+    /** The latest packet stamp over all streams (each starts at its creation time). */
+    synchronized long lastPacketMillis() {
+        long last = createdAt.toEpochMilli();
+        for (NettyRelayStream stream : streams) {
+            last = Math.max(last, stream.lastPacketMillis().get());
+        }
+        return last;
+    }
+
+    /** Marks the session released (no new streams) and returns its streams, to be closed by the caller. */
+    synchronized List<NettyRelayStream> markReleased() {
+        released = true;
+        return List.copyOf(streams);
+    }
+}

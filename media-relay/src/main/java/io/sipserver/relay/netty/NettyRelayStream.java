@@ -1,0 +1,83 @@
+package io.sipserver.relay.netty;
+
+import io.sipserver.relay.LegStats;
+import io.sipserver.relay.RelayStream;
+import io.sipserver.relay.RtpReceptionStatistics;
+import io.sipserver.relay.Side;
+import io.sipserver.relay.SocketAddresses;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A stream's four sockets (RTP and RTCP for each side) and their state. All four sockets are registered with the
+ * same event loop, so the packet path of a stream is single-threaded: its counters are plain fields.
+ */
+final class NettyRelayStream implements RelayStream {
+
+    /** Payload clock assumed for jitter in milliseconds (G.711 and most narrow-band audio). */
+    static final int DEFAULT_CLOCK_RATE = 8000;
+
+    private final Leg rtpA = new Leg(Side.A, false);
+    private final Leg rtcpA = new Leg(Side.A, true);
+    private final Leg rtpB = new Leg(Side.B, false);
+    private final Leg rtcpB = new Leg(Side.B, true);
+    private final RtpReceptionStatistics receivedFromA = new RtpReceptionStatistics(DEFAULT_CLOCK_RATE);
+    private final RtpReceptionStatistics receivedFromB = new RtpReceptionStatistics(DEFAULT_CLOCK_RATE);
+    private final AtomicLong lastPacketMillis;
+    private int portA;
+    private int portB;
+
+    NettyRelayStream(long createdMillis) {
+        lastPacketMillis = new AtomicLong(createdMillis);
+    }
+
+    Leg leg(Side side, boolean rtcp) {
+        return side == Side.A ? (rtcp ? rtcpA : rtpA) : (rtcp ? rtcpB : rtpB);
+    }
+
+    List<Leg> legs() {
+        return List.of(rtpA, rtcpA, rtpB, rtcpB);
+    }
+
+    RtpReceptionStatistics receivedFrom(Side side) {
+        return side == Side.A ? receivedFromA : receivedFromB;
+    }
+
+    AtomicLong lastPacketMillis() {
+        return lastPacketMillis;
+    }
+
+    void ports(int rtpPortA, int rtpPortB) {
+        portA = rtpPortA;
+        portB = rtpPortB;
+    }
+
+    @Override
+    public int rtpPort(Side side) {
+        return side == Side.A ? portA : portB;
+    }
+
+    @Override
+    public synchronized void setPeer(Side side, InetSocketAddress rtp, InetSocketAddress rtcp) {
+        leg(side, false).latch.expect(rtp);
+        leg(side, true).latch.expect(rtcp != null ? rtcp : new InetSocketAddress(rtp.getAddress(), rtp.getPort() + 1));
+    }
+
+    @Override
+    public Optional<InetSocketAddress> peer(Side side) {
+        return Optional.ofNullable(leg(side, false).latch.expected());
+    }
+
+    @Override
+    public LegStats stats(Side side) {
+        // Reading the stamp first (a volatile read) makes the event loop's writes before its last stamp visible.
+        lastPacketMillis.get();
+        RtpReceptionStatistics received = receivedFrom(side);
+        InetSocketAddress latched = leg(side, false).latch.latched();
+        return new LegStats(received.packets(), received.bytes(), received.packetsLost(), received.jitterMillis(),
+                latched == null ? null : SocketAddresses.format(latched),
+                leg(side, false).latch.dropped() + leg(side, true).latch.dropped());
+    }
+}

@@ -1,0 +1,20 @@
+package io.sipserver.registrar.auth;
+
+/** The verdict on a Digest credential. */
+public sealed interface AuthResult {
+
+    /** The credential is valid: the request comes from this user. */
+    record Authenticated(String username) implements AuthResult {
+    }
+
+    /**
+     * The response was right but the nonce is no longer usable (expired, or evicted from the nonce-count
+     * table): re-challenge with {@code stale=true} so the client retries without asking the user.
+     */
+    record Stale() implements AuthResult {
+    }
+
+    /** The credential is not acceptable; the reason is for logs, not for the client. */
+    record Rejected(String reason) implements AuthResult {
+    }
+}

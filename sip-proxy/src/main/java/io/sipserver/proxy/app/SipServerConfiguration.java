@@ -1,0 +1,141 @@
+package io.sipserver.proxy.app;
+
+import io.sipserver.config.CidrRange;
+import io.sipserver.config.RegistrarProperties;
+import io.sipserver.config.SipProperties;
+import io.sipserver.proxy.calls.CallMedia;
+import io.sipserver.proxy.calls.CallRegistry;
+import io.sipserver.proxy.pipeline.CallRoutingStage;
+import io.sipserver.proxy.pipeline.CancelStage;
+import io.sipserver.proxy.pipeline.DigestChallenger;
+import io.sipserver.proxy.pipeline.DomainStage;
+import io.sipserver.proxy.pipeline.InDialogStage;
+import io.sipserver.proxy.pipeline.OwnRequestStage;
+import io.sipserver.proxy.pipeline.RegisterStage;
+import io.sipserver.proxy.pipeline.RequestPipeline;
+import io.sipserver.proxy.pipeline.SanityStage;
+import io.sipserver.proxy.routing.StatefulProxy;
+import io.sipserver.proxy.sip.LocalAddresses;
+import io.sipserver.proxy.sip.SipDispatcher;
+import io.sipserver.proxy.sip.SipMessages;
+import io.sipserver.proxy.sip.SipStackRuntime;
+import io.sipserver.registrar.LocationService;
+import io.sipserver.registrar.UserService;
+import io.sipserver.registrar.auth.DigestAuthenticator;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Assembles the SIP side: the stack, the request pipeline in Kamailio's order, the stateful proxy, housekeeping. */
+@Configuration(proxyBeanMethods = false)
+public class SipServerConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(SipServerConfiguration.class);
+
+    /** Unanswered calls are forgotten after Timer C plus this margin (their final response was lost). */
+    private static final Duration EARLY_CALL_MARGIN = Duration.ofSeconds(40);
+
+    @Bean
+    LocalAddresses localAddresses(SipProperties sip) {
+        return LocalAddresses.from(sip);
+    }
+
+    /** Timer C, CANCEL grace, sweeps: short tasks only. */
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService sipTimers() {
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "sip-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        // Timer C is restarted on every provisional response: cancelled tasks must not pile up in the queue.
+        timers.setRemoveOnCancelPolicy(true);
+        return timers;
+    }
+
+    @Bean
+    SipDispatcher sipDispatcher() {
+        return new SipDispatcher();
+    }
+
+    @Bean(destroyMethod = "close")
+    SipStackRuntime sipStack(SipProperties sip, SipDispatcher dispatcher) throws Exception {
+        SipStackRuntime runtime = SipStackRuntime.start(sip, dispatcher);
+        log.info("SIP listening on {}:{} ({})", sip.host(), sip.port(), sip.transports());
+        return runtime;
+    }
+
+    @Bean
+    SipMessages sipMessages(SipStackRuntime runtime, LocalAddresses local) {
+        return new SipMessages(runtime, local);
+    }
+
+    @Bean
+    CallRegistry callRegistry(Clock clock, CallMedia media) {
+        CallRegistry calls = new CallRegistry(clock);
+        calls.onEnd((call, reason) -> media.release(call));
+        return calls;
+    }
+
+    @Bean
+    StatefulProxy statefulProxy(SipStackRuntime runtime, SipMessages messages, ScheduledExecutorService sipTimers,
+            SipProperties sip) {
+        return new StatefulProxy(runtime.provider(), messages, sipTimers, sip.timerC());
+    }
+
+    @Bean
+    RequestPipeline requestPipeline(SipProperties sip, LocalAddresses local, LocationService locations,
+            UserService users, DigestAuthenticator authenticator, StatefulProxy proxy, CallRegistry calls,
+            CallMedia media, Clock clock, SipDispatcher dispatcher, SipStackRuntime runtime, SipMessages messages) {
+        DigestChallenger digest = new DigestChallenger(authenticator, RegistrarConfiguration.realm(sip));
+        List<CidrRange> trusted = sip.trustedPeers().stream().map(CidrRange::parse).toList();
+        RequestPipeline pipeline = new RequestPipeline(List.of(
+                new SanityStage(),
+                new InDialogStage(local, proxy, calls, media),
+                new CancelStage(proxy),
+                new DomainStage(local),
+                new RegisterStage(locations, digest, local, clock),
+                new OwnRequestStage(),
+                new CallRoutingStage(local, locations, users, digest, trusted, proxy, calls, media, clock)));
+        dispatcher.attach(pipeline, proxy, runtime.provider(), messages);
+        return pipeline;
+    }
+
+    /** Periodic clean-up: expired bindings, calls whose end was never seen. */
+    @Bean(destroyMethod = "close")
+    Housekeeping housekeeping(ScheduledExecutorService sipTimers, LocationService locations, CallRegistry calls,
+            RegistrarProperties registrar, SipProperties sip) {
+        return new Housekeeping(sipTimers, registrar.sweepInterval(), () -> {
+            locations.sweep();
+            calls.expire(sip.timerC().plus(EARLY_CALL_MARGIN), sip.dialogTimeout());
+        });
+    }
+
+    /** A periodic task on the SIP timer thread that never dies of an exception. */
+    static final class Housekeeping implements AutoCloseable {
+        private final ScheduledFuture<?> task;
+
+        Housekeeping(ScheduledExecutorService timers, Duration every, Runnable work) {
+            this.task = timers.scheduleWithFixedDelay(() -> {
+                try {
+                    work.run();
+                } catch (RuntimeException e) {
+                    log.warn("housekeeping failed", e);
+                }
+            }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void close() {
+            task.cancel(false);
+        }
+    }
+}

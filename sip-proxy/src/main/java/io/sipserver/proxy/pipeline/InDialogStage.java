@@ -1,0 +1,132 @@
+package io.sipserver.proxy.pipeline;
+
+import io.sipserver.proxy.calls.CallMedia;
+import io.sipserver.proxy.calls.CallRecord;
+import io.sipserver.proxy.calls.CallRegistry;
+import io.sipserver.proxy.calls.MediaRefusedException;
+import io.sipserver.proxy.routing.NatContact;
+import io.sipserver.proxy.routing.ResponseHooks;
+import io.sipserver.proxy.routing.StatefulProxy;
+import io.sipserver.proxy.routing.Target;
+import io.sipserver.proxy.sip.LocalAddresses;
+import io.sipserver.proxy.sip.SipMessages;
+import java.util.Optional;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+/**
+ * Requests inside a dialog (To tag present) follow their Route set (RFC 3261 16.12): ACK statelessly, everything
+ * else statefully. BYE ends the call record; re-INVITE and UPDATE go through admission and the relay.
+ */
+public final class InDialogStage implements RequestStage {
+
+    private final LocalAddresses local;
+    private final StatefulProxy proxy;
+    private final CallRegistry calls;
+    private final CallMedia media;
+
+    public InDialogStage(LocalAddresses local, StatefulProxy proxy, CallRegistry calls, CallMedia media) {
+        this.local = local;
+        this.proxy = proxy;
+        this.calls = calls;
+        this.media = media;
+    }
+
+    @Override
+    public boolean handle(RequestContext ctx) throws Exception {
+        Request request = ctx.request();
+        if (((ToHeader) request.getHeader(ToHeader.NAME)).getTag() == null || ctx.is(Request.CANCEL)) {
+            return false;
+        }
+        if (Routes.popOwn(request, local) == 0) {
+            // Not record-routed through us: we are not on this dialog's path.
+            if (!ctx.is(Request.ACK)) {
+                ctx.respond(404, "Not Found (not on this dialog's route)");
+            }
+            return true;
+        }
+        String callId = ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId();
+        Optional<CallRecord> call = calls.find(callId);
+        boolean fromCaller = call.map(c -> c.isFromCaller(((FromHeader) request.getHeader(FromHeader.NAME)).getTag()))
+                .orElse(true);
+        if (ctx.is(Request.ACK)) {
+            String sdp = SipMessages.sdpBody(request);
+            if (sdp != null && call.isPresent()) {
+                setBody(ctx, media.update(call.get(), fromCaller, sdp, false));
+            }
+            proxy.forwardStateless(request, ((ViaHeader) request.getHeader(ViaHeader.NAME)).getBranch());
+            return true;
+        }
+        ResponseHooks hooks = ResponseHooks.NONE;
+        if (ctx.is(Request.BYE)) {
+            calls.end(callId, "bye");
+        } else if (call.isPresent() && (ctx.is(Request.INVITE) || ctx.is(Request.UPDATE))) {
+            NatContact.fix(request, ctx.sourceAddress(), ctx.sourcePort(), ctx.sip());
+            String sdp = SipMessages.sdpBody(request);
+            if (sdp != null) {
+                try {
+                    setBody(ctx, media.update(call.get(), fromCaller, sdp, true));
+                } catch (MediaRefusedException e) {
+                    CallRoutingStage.refuse(ctx, e);
+                    return true;
+                }
+            }
+            hooks = new ReofferAnswer(call.get(), !fromCaller, ctx.sip());
+        }
+        proxy.forwardInDialog(ctx.serverTransaction(), request, hooks);
+        return true;
+    }
+
+    private static void setBody(RequestContext ctx, String sdp) {
+        if (sdp != null) {
+            ctx.sip().setSdpBody(ctx.request(), sdp);
+        }
+    }
+
+    /** The answer to a re-INVITE / UPDATE, sent by the other party, goes through the relay too. */
+    private final class ReofferAnswer implements ResponseHooks {
+        private final CallRecord call;
+        private final boolean answererIsCaller;
+        private final SipMessages sip;
+
+        ReofferAnswer(CallRecord call, boolean answererIsCaller, SipMessages sip) {
+            this.call = call;
+            this.answererIsCaller = answererIsCaller;
+            this.sip = sip;
+        }
+
+        @Override
+        public void onProvisional(Target target, Response response) {
+            rewrite(response);
+        }
+
+        @Override
+        public void onSuccess(Target target, Response response) {
+            rewrite(response);
+        }
+
+        @Override
+        public void onFailure(int status) {
+            media.updateFailed(call);
+        }
+
+        private void rewrite(Response response) {
+            String sdp = SipMessages.sdpBody(response);
+            if (sdp == null) {
+                return;
+            }
+            try {
+                String out = media.update(call, answererIsCaller, sdp, false);
+                if (out != null && !out.equals(sdp)) {
+                    sip.setSdpBody(response, out);
+                }
+            } catch (MediaRefusedException e) {
+                // Answers are never refused: they only shrink what the offer reserved.
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.sipserver.proxy.pipeline;
+
+import io.sipserver.proxy.sip.LocalAddresses;
+import io.sipserver.proxy.sip.SipMessages;
+import io.sipserver.registrar.Binding;
+import io.sipserver.registrar.ContactSpec;
+import io.sipserver.registrar.LocationService;
+import io.sipserver.registrar.RegisterOutcome;
+import io.sipserver.registrar.RegisterRequest;
+import java.text.ParseException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ListIterator;
+import javax.sip.InvalidArgumentException;
+import javax.sip.address.SipURI;
+import javax.sip.address.URI;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.ExpiresHeader;
+import javax.sip.header.Header;
+import javax.sip.header.ToHeader;
+import javax.sip.header.UserAgentHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * REGISTER: authenticate (401), check that the user registers its own address-of-record (403), hand the bindings
+ * to the registrar and answer from its outcome once the change is durable.
+ */
+public final class RegisterStage implements RequestStage {
+
+    private static final Logger log = LoggerFactory.getLogger(RegisterStage.class);
+
+    private final LocationService locations;
+    private final DigestChallenger digest;
+    private final LocalAddresses local;
+    private final Clock clock;
+
+    public RegisterStage(LocationService locations, DigestChallenger digest, LocalAddresses local, Clock clock) {
+        this.locations = locations;
+        this.digest = digest;
+        this.local = local;
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean handle(RequestContext ctx) throws Exception {
+        if (!ctx.is(Request.REGISTER)) {
+            return false;
+        }
+        Request request = ctx.request();
+        URI toUri = ((ToHeader) request.getHeader(ToHeader.NAME)).getAddress().getURI();
+        if (!(toUri instanceof SipURI to) || to.getUser() == null || to.getUser().isEmpty()) {
+            ctx.respond(400, "Bad Request (To must be a sip: URI with a user part)");
+            return true;
+        }
+        if (!local.isServed(to.getHost(), to.getPort())) {
+            ctx.respond(403, "Forbidden (domain not served here)");
+            return true;
+        }
+        // Create the transaction before answering asynchronously, so retransmissions are absorbed meanwhile.
+        ctx.serverTransaction();
+        String user = digest.authenticate(ctx, DigestChallenger.Kind.REGISTRAR);
+        if (user == null) {
+            return true;
+        }
+        if (!user.equals(to.getUser())) {
+            ctx.respond(403, "Forbidden (" + user + " may not register " + to.getUser() + ")");
+            return true;
+        }
+        RegisterRequest register = toRegisterRequest(ctx, "sip:" + to.getUser() + "@" + local.domain());
+        locations.register(register).whenComplete((outcome, error) -> {
+            if (error != null) {
+                log.warn("REGISTER for {} not stored: {}", register.aor(), error.toString());
+                ctx.respond(500, "Server Internal Error (binding not stored)");
+            } else {
+                ctx.respond(responseFor(ctx, outcome));
+            }
+        });
+        return true;
+    }
+
+    private static RegisterRequest toRegisterRequest(RequestContext ctx, String aor) {
+        Request request = ctx.request();
+        boolean wildcard = false;
+        List<ContactSpec> contacts = new ArrayList<>();
+        ListIterator<Header> it = request.getHeaders(ContactHeader.NAME);
+        while (it.hasNext()) {
+            ContactHeader c = (ContactHeader) it.next();
+            if (c.isWildCard()) {
+                wildcard = true;
+                continue;
+            }
+            int expires = c.getExpires();
+            float q = c.getQValue();
+            contacts.add(new ContactSpec(c.getAddress().getURI().toString(), expires < 0 ? null : expires,
+                    q < 0 ? null : q));
+        }
+        ExpiresHeader expires = (ExpiresHeader) request.getHeader(ExpiresHeader.NAME);
+        UserAgentHeader ua = (UserAgentHeader) request.getHeader(UserAgentHeader.NAME);
+        return new RegisterRequest(aor, wildcard, contacts, expires == null ? null : expires.getExpires(),
+                ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId(),
+                ((CSeqHeader) request.getHeader(CSeqHeader.NAME)).getSeqNumber(),
+                ctx.sourceHost(), ctx.sourcePort(), ctx.transport(), SipMessages.headerValue(ua));
+    }
+
+    private Response responseFor(RequestContext ctx, RegisterOutcome outcome) {
+        SipMessages sip = ctx.sip();
+        Request request = ctx.request();
+        try {
+            if (outcome instanceof RegisterOutcome.Ok ok) {
+                Response r = sip.response(request, 200, null);
+                r.removeHeader(ContactHeader.NAME);
+                for (Binding b : ok.bindings()) {
+                    ContactHeader c = sip.headers().createContactHeader(
+                            sip.addresses().createAddress(sip.addresses().createURI(b.contactUri())));
+                    c.setExpires((int) Math.max(0, b.expiresInSeconds(clock.instant())));
+                    c.setQValue(b.q());
+                    r.addHeader(c);
+                }
+                r.addHeader(sip.headers().createDateHeader(java.util.Calendar.getInstance()));
+                return r;
+            }
+            if (outcome instanceof RegisterOutcome.IntervalTooBrief brief) {
+                Response r = sip.response(request, 423, "Interval Too Brief");
+                r.addHeader(sip.headers().createMinExpiresHeader(brief.minExpires()));
+                return r;
+            }
+            if (outcome instanceof RegisterOutcome.TooManyContacts many) {
+                return sip.response(request, 503, "Service Unavailable (at most " + many.max() + " contacts per AOR)");
+            }
+            if (outcome instanceof RegisterOutcome.BadRequest bad) {
+                return sip.response(request, 400, RequestPipeline.reasonPhrase("Bad Request", bad.reason()));
+            }
+            throw new IllegalStateException("unknown registrar outcome " + outcome);
+        } catch (ParseException | InvalidArgumentException e) {
+            throw new IllegalStateException("cannot build the REGISTER response", e);
+        }
+    }
+}

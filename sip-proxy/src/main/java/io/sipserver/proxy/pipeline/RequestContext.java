@@ -1,0 +1,137 @@
+package io.sipserver.proxy.pipeline;
+
+import gov.nist.javax.sip.message.SIPRequest;
+import io.sipserver.proxy.sip.SipMessages;
+import java.net.InetAddress;
+import javax.sip.RequestEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipException;
+import javax.sip.SipProvider;
+import javax.sip.TransactionAlreadyExistsException;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One received request on its way through the stages, with where it came from and how to answer it. */
+public final class RequestContext {
+
+    private static final Logger log = LoggerFactory.getLogger(RequestContext.class);
+
+    private final RequestEvent event;
+    private final SipProvider provider;
+    private final SipMessages sip;
+    private final Request request;
+    private final String method;
+    private final InetAddress sourceAddress;
+    private final int sourcePort;
+    private final String transport;
+    private ServerTransaction serverTransaction;
+    private String authenticatedUser;
+
+    public RequestContext(RequestEvent event, SipProvider provider, SipMessages sip) {
+        this.event = event;
+        this.provider = provider;
+        this.sip = sip;
+        this.request = event.getRequest();
+        this.method = request.getMethod();
+        SIPRequest raw = (SIPRequest) request;
+        this.sourceAddress = raw.getRemoteAddress();
+        this.sourcePort = raw.getRemotePort();
+        this.transport = raw.getTopmostVia().getTransport().toUpperCase();
+    }
+
+    public Request request() {
+        return request;
+    }
+
+    public String method() {
+        return method;
+    }
+
+    public boolean is(String m) {
+        return method.equals(m);
+    }
+
+    public InetAddress sourceAddress() {
+        return sourceAddress;
+    }
+
+    public String sourceHost() {
+        return sourceAddress.getHostAddress();
+    }
+
+    public int sourcePort() {
+        return sourcePort;
+    }
+
+    /** UDP or TCP, as the request arrived. */
+    public String transport() {
+        return transport;
+    }
+
+    public SipProvider provider() {
+        return provider;
+    }
+
+    public SipMessages sip() {
+        return sip;
+    }
+
+    /** User name proven by digest authentication, or null (trusted peer, or not authenticated yet). */
+    public String authenticatedUser() {
+        return authenticatedUser;
+    }
+
+    public void authenticatedUser(String user) {
+        this.authenticatedUser = user;
+    }
+
+    /**
+     * The server transaction for this request, created on first use. A retransmission that races its original
+     * (both reach the listener before the stack has matched them) gets {@link DuplicateRequest}: drop it.
+     */
+    public ServerTransaction serverTransaction() throws SipException {
+        if (serverTransaction == null) {
+            serverTransaction = event.getServerTransaction();
+            if (serverTransaction == null) {
+                try {
+                    serverTransaction = provider.getNewServerTransaction(request);
+                } catch (TransactionAlreadyExistsException e) {
+                    throw new DuplicateRequest();
+                }
+            }
+        }
+        return serverTransaction;
+    }
+
+    /** Answers with {@code status} (reason phrase from RFC 3261 when {@code reason} is null). */
+    public void respond(int status, String reason) {
+        respond(sip.response(request, status, reason));
+    }
+
+    public void respond(int status) {
+        respond(status, null);
+    }
+
+    /** Sends a response built by the caller, through this request's server transaction. */
+    public void respond(Response response) {
+        if (is(Request.ACK)) {
+            return;
+        }
+        try {
+            serverTransaction().sendResponse(response);
+        } catch (DuplicateRequest e) {
+            log.debug("retransmission of {} absorbed", method);
+        } catch (Exception e) {
+            log.debug("could not send {} to {} {}: {}", response.getStatusCode(), method, sourceHost(), e.toString());
+        }
+    }
+
+    /** Thrown when the request is a retransmission that the stack already has a transaction for. */
+    public static final class DuplicateRequest extends RuntimeException {
+        DuplicateRequest() {
+            super(null, null, false, false);
+        }
+    }
+}

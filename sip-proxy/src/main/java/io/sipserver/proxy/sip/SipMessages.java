@@ -1,0 +1,177 @@
+package io.sipserver.proxy.sip;
+
+import gov.nist.javax.sip.header.SIPHeader;
+import gov.nist.javax.sip.stack.HopImpl;
+import java.text.ParseException;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sip.InvalidArgumentException;
+import javax.sip.address.Address;
+import javax.sip.address.AddressFactory;
+import javax.sip.address.Hop;
+import javax.sip.address.SipURI;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.Header;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.MaxForwardsHeader;
+import javax.sip.header.RecordRouteHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.header.WarningHeader;
+import javax.sip.message.Message;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+/** Builds the messages and headers the proxy itself originates, in the server's own name. */
+public final class SipMessages {
+
+    /** RFC 3261 magic cookie that marks an RFC 3261 branch. */
+    public static final String BRANCH_COOKIE = "z9hG4bK";
+
+    private final MessageFactory messages;
+    private final HeaderFactory headers;
+    private final AddressFactory addresses;
+    private final LocalAddresses local;
+
+    public SipMessages(SipStackRuntime runtime, LocalAddresses local) {
+        this.messages = runtime.messageFactory();
+        this.headers = runtime.headerFactory();
+        this.addresses = runtime.addressFactory();
+        this.local = local;
+    }
+
+    public HeaderFactory headers() {
+        return headers;
+    }
+
+    public AddressFactory addresses() {
+        return addresses;
+    }
+
+    public LocalAddresses local() {
+        return local;
+    }
+
+    /** A response to {@code request}; final responses other than 100 carry a To tag (RFC 3261 8.2.6.2). */
+    public Response response(Request request, int status, String reason) {
+        try {
+            Response r = messages.createResponse(status, request);
+            if (reason != null) {
+                r.setReasonPhrase(reason);
+            }
+            ToHeader to = (ToHeader) r.getHeader(ToHeader.NAME);
+            if (status > 100 && to != null && to.getTag() == null) {
+                to.setTag(Long.toHexString(ThreadLocalRandom.current().nextLong()));
+            }
+            return r;
+        } catch (ParseException e) {
+            throw new IllegalStateException("cannot build a " + status + " response", e);
+        }
+    }
+
+    /** {@code Warning: 370 <advertised-address> "text"} (RFC 3261 20.43). */
+    public WarningHeader warning(int code, String text) {
+        try {
+            return headers.createWarningHeader(local.advertisedHost(), code, text);
+        } catch (ParseException | InvalidArgumentException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Our Via for a request we forward or originate over {@code transport}. */
+    public ViaHeader via(String transport, String branch) {
+        try {
+            ViaHeader via = headers.createViaHeader(local.advertisedHost(), local.port(), transport, branch);
+            via.setRPort();
+            return via;
+        } catch (ParseException | InvalidArgumentException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code Record-Route: <sip:advertised:port;transport=x;lr>}. */
+    public RecordRouteHeader recordRoute(String transport) {
+        try {
+            SipURI uri = addresses.createSipURI(null, local.advertisedHost());
+            uri.setPort(local.port());
+            uri.setTransportParam(transport.toLowerCase());
+            uri.setLrParam();
+            Address a = addresses.createAddress(uri);
+            return headers.createRecordRouteHeader(a);
+        } catch (ParseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A fresh branch; {@code loopKey} (may be empty) lets a later hop recognise a request that loops. */
+    public static String newBranch(String loopKey) {
+        return BRANCH_COOKIE + loopKey + "." + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
+    }
+
+    /** Decrements Max-Forwards (adds 70 when missing). */
+    public void decrementMaxForwards(Request request) {
+        MaxForwardsHeader mf = (MaxForwardsHeader) request.getHeader(MaxForwardsHeader.NAME);
+        try {
+            if (mf == null) {
+                request.setHeader(headers.createMaxForwardsHeader(70));
+            } else {
+                mf.decrementMaxForwards();
+            }
+        } catch (InvalidArgumentException | javax.sip.header.TooManyHopsException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Where to send a request for a target reached at host:port over transport. */
+    public static Hop hop(String host, int port, String transport) {
+        return new HopImpl(host, port, transport.toLowerCase());
+    }
+
+    /** The message body when it is SDP, else null. */
+    public static String sdpBody(Message message) {
+        byte[] raw = message.getRawContent();
+        if (raw == null || raw.length == 0) {
+            return null;
+        }
+        ContentTypeHeader ct = (ContentTypeHeader) message.getHeader(ContentTypeHeader.NAME);
+        if (ct == null || !"application".equalsIgnoreCase(ct.getContentType())
+                || !"sdp".equalsIgnoreCase(ct.getContentSubType())) {
+            return null;
+        }
+        return new String(raw, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Replaces the SDP body (Content-Length follows). */
+    public void setSdpBody(Message message, String sdp) {
+        try {
+            ContentTypeHeader ct = (ContentTypeHeader) message.getHeader(ContentTypeHeader.NAME);
+            message.setContent(sdp.getBytes(java.nio.charset.StandardCharsets.UTF_8), ct);
+        } catch (ParseException e) {
+            throw new IllegalArgumentException("cannot set SDP body: " + e.getMessage(), e);
+        }
+    }
+
+    /** The value of a header without its name, or null when absent. */
+    public static String headerValue(Header h) {
+        return h == null ? null : ((SIPHeader) h).getHeaderValue();
+    }
+
+    /**
+     * A request the proxy originates inside a dialog (BYE when media times out), sent over {@code transport}.
+     */
+    public Request inDialogRequest(String method, String requestUri, String from, String fromTag, String to,
+            String toTag, String callId, long cseq, String transport) {
+        try {
+            javax.sip.header.FromHeader fromHeader = headers.createFromHeader(
+                    addresses.createAddress(addresses.createURI(from)), fromTag);
+            javax.sip.header.ToHeader toHeader = headers.createToHeader(
+                    addresses.createAddress(addresses.createURI(to)), toTag);
+            ViaHeader via = via(transport, newBranch(""));
+            return messages.createRequest(addresses.createURI(requestUri), method,
+                    headers.createCallIdHeader(callId), headers.createCSeqHeader(cseq, method), fromHeader, toHeader,
+                    new java.util.ArrayList<>(java.util.List.of(via)), headers.createMaxForwardsHeader(70));
+        } catch (ParseException | InvalidArgumentException e) {
+            throw new IllegalArgumentException("cannot build " + method + ": " + e.getMessage(), e);
+        }
+    }
+}

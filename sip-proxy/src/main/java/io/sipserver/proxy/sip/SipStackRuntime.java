@@ -1,0 +1,123 @@
+package io.sipserver.proxy.sip;
+
+import io.sipserver.config.SipProperties;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sip.ListeningPoint;
+import javax.sip.SipFactory;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.SipStack;
+import javax.sip.address.AddressFactory;
+import javax.sip.header.HeaderFactory;
+import javax.sip.message.MessageFactory;
+
+/**
+ * One configured JAIN-SIP stack with its UDP and TCP listening points on {@code sip.host:sip.port}, and the
+ * factories the routing code needs. The stack properties are where JAIN-SIP 1.3.0-91's defaults are unsafe, so
+ * each is explained.
+ */
+public final class SipStackRuntime implements AutoCloseable {
+
+    private static final AtomicInteger STACKS = new AtomicInteger();
+
+    private final SipStack stack;
+    private final SipProvider provider;
+    private final AddressFactory addressFactory;
+    private final HeaderFactory headerFactory;
+    private final MessageFactory messageFactory;
+
+    private SipStackRuntime(SipStack stack, SipProvider provider, SipFactory factory) throws Exception {
+        this.stack = stack;
+        this.provider = provider;
+        this.addressFactory = factory.createAddressFactory();
+        this.headerFactory = factory.createHeaderFactory();
+        this.messageFactory = factory.createMessageFactory();
+    }
+
+    /** Creates the stack and binds its listening points (UDP first, then TCP). */
+    public static SipStackRuntime start(SipProperties sip, SipListener listener) throws Exception {
+        SipFactory factory = SipFactory.getInstance();
+        factory.setPathName("gov.nist");
+        SipStack stack = factory.createSipStack(stackProperties(sip));
+        try {
+            List<ListeningPoint> points = new ArrayList<>();
+            for (SipProperties.Transport t : sip.transports()) {
+                points.add(stack.createListeningPoint(sip.host(), sip.port(), t.name().toLowerCase()));
+            }
+            SipProvider provider = stack.createSipProvider(points.get(0));
+            for (int i = 1; i < points.size(); i++) {
+                provider.addListeningPoint(points.get(i));
+            }
+            provider.addSipListener(listener);
+            // No automatic dialogs on this provider either: the proxy keeps its own small dialog records.
+            provider.setAutomaticDialogSupportEnabled(false);
+            stack.start();
+            return new SipStackRuntime(stack, provider, factory);
+        } catch (Exception e) {
+            stack.stop();
+            throw e;
+        }
+    }
+
+    static Properties stackProperties(SipProperties sip) {
+        Properties p = new Properties();
+        p.setProperty("javax.sip.STACK_NAME", "sip-server-" + STACKS.incrementAndGet());
+        // A proxy is dialog-stateless at the transaction layer: the stack must not create dialogs, nor apply UAS
+        // merged-request (482) rules meant for user agents.
+        p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
+        p.setProperty("gov.nist.javax.sip.AUTOMATIC_DIALOG_ERROR_HANDLING", "false");
+        // Unset, the RI starts a new thread per UDP datagram. A fixed pool drains the receive queue instead; with
+        // a re-entrant listener the routing code runs on those threads, concurrently, with no event-scanner hop.
+        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(sip.threadPoolSize()));
+        p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+        // Also sizes the UDP receive buffer: without it the RI allocates 64 KiB per datagram. Bigger TCP messages
+        // are refused (DoS guard).
+        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(sip.maxMessageSize()));
+        // The 8 KiB default socket buffers drop datagrams under bursts.
+        p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", "4194304");
+        p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", "4194304");
+        // Do not keep transaction and message data after a transaction completes ("up to 50 % gain").
+        p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
+        // Only user agents with dialogs need fork timers.
+        p.setProperty("gov.nist.javax.sip.MAX_FORK_TIME_SECONDS", "0");
+        // Lets the proxy send a request to a registered phone's source address (NAT pinhole): see TargetRouter.
+        p.setProperty("javax.sip.ROUTER_PATH", TargetRouter.class.getName());
+        p.setProperty("javax.sip.USE_ROUTER_FOR_ALL_URIS", "true");
+        // Logging into SLF4J; message content logging off by default (it dominates cost under load).
+        p.setProperty("gov.nist.javax.sip.STACK_LOGGER", Slf4jStackLogger.class.getName());
+        p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", Slf4jServerLogger.class.getName());
+        p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
+        p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "ERROR");
+        // Answer RFC 5626 CRLF keep-alives on TCP.
+        p.setProperty("gov.nist.javax.sip.MIN_KEEPALIVE_TIME_SECONDS", "1");
+        return p;
+    }
+
+    public SipStack stack() {
+        return stack;
+    }
+
+    public SipProvider provider() {
+        return provider;
+    }
+
+    public AddressFactory addressFactory() {
+        return addressFactory;
+    }
+
+    public HeaderFactory headerFactory() {
+        return headerFactory;
+    }
+
+    public MessageFactory messageFactory() {
+        return messageFactory;
+    }
+
+    @Override
+    public void close() {
+        stack.stop();
+    }
+}
