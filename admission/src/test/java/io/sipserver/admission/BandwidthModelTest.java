@@ -151,7 +151,7 @@ class BandwidthModelTest {
         assertThatThrownBy(() -> model.offerKbps(sdp("m=audio 49170 RTP/AVP\n")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SDP line 6");
         assertThatThrownBy(() -> model.offerKbps(sdp("m=audio seventy RTP/AVP 0\n")))
-                .hasMessageContaining("needs a whole number");
+                .hasMessageContaining("needs a port number");
         assertThatThrownBy(() -> model.offerKbps(sdp("m=audio 49170 RTP/AVP 0\nb=AS:lots\n")))
                 .hasMessageContaining("b=AS").hasMessageContaining("SDP line 7");
         assertThatThrownBy(() -> model.offerKbps(sdp("m=audio 49170 RTP/AVP 0\na=ptime:0\n")))

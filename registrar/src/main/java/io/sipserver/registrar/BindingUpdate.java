@@ -26,7 +26,7 @@ record BindingUpdate(List<Binding> bindings, List<BindingChange> changes, Regist
 
     private static final float DEFAULT_Q = 1.0f;
     /** Width of {@code sip_binding.user_agent}; a longer User-Agent is informative only, so it is cut. */
-    static final int MAX_USER_AGENT_LENGTH = 256;
+    private static final int MAX_USER_AGENT_LENGTH = 256;
 
     static BindingUpdate of(List<Binding> current, RegisterRequest r, Instant now, RegistrarProperties props) {
         List<BindingChange> changes = new ArrayList<>();

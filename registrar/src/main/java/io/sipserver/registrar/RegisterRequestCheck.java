@@ -10,9 +10,9 @@ import java.util.Optional;
  */
 final class RegisterRequestCheck {
 
-    static final int MAX_AOR_LENGTH = 256;
-    static final int MAX_CONTACT_URI_LENGTH = 1024;
-    static final int MAX_CALL_ID_LENGTH = 256;
+    private static final int MAX_AOR_LENGTH = 256;
+    private static final int MAX_CONTACT_URI_LENGTH = 1024;
+    private static final int MAX_CALL_ID_LENGTH = 256;
     /** RFC 3261 section 10.3 step 7: only an interval shorter than one hour may be refused as too brief. */
     private static final int MIN_EXPIRES_CEILING = 3600;
 

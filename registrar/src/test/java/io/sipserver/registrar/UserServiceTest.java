@@ -5,33 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sipserver.config.DigestAlgorithm;
 import io.sipserver.registrar.auth.DigestHashes;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class UserServiceTest {
 
-    /** A user store in memory. */
-    static final class ListUserStore implements UserStore {
-        final List<User> rows = new ArrayList<>();
-
-        @Override
-        public List<User> loadAll() {
-            return List.copyOf(rows);
-        }
-
-        @Override
-        public void insert(User user) {
-            rows.add(user);
-        }
-
-        @Override
-        public boolean delete(String username) {
-            return rows.removeIf(u -> u.username().equals(username));
-        }
-    }
-
-    private final ListUserStore store = new ListUserStore();
+    private final InMemoryUserStore store = new InMemoryUserStore();
     private final UserService users = new UserService(store, "example.com");
 
     @Test
@@ -42,7 +20,7 @@ class UserServiceTest {
                 .hasSize(32);
         assertThat(alice.ha1Sha256())
                 .isEqualTo(DigestHashes.ha1(DigestAlgorithm.SHA_256, "alice", "example.com", "s3cret")).hasSize(64);
-        assertThat(store.rows).containsExactly(alice);
+        assertThat(store.loadAll()).containsExactly(alice);
         assertThat(users.find("alice")).contains(alice);
     }
 
@@ -52,7 +30,7 @@ class UserServiceTest {
 
         assertThatThrownBy(() -> users.create("alice", "other"))
                 .isInstanceOf(DuplicateUserException.class).hasMessage("user 'alice' already exists");
-        assertThat(store.rows).hasSize(1);
+        assertThat(store.loadAll()).hasSize(1);
     }
 
     @Test
@@ -78,13 +56,13 @@ class UserServiceTest {
         assertThat(users.delete("alice")).isTrue();
         assertThat(users.delete("alice")).isFalse();
         assertThat(users.find("alice")).isEmpty();
-        assertThat(store.rows).extracting(User::username).containsExactly("carol");
+        assertThat(store.loadAll()).extracting(User::username).containsExactly("carol");
     }
 
     @Test
     void loadFillsMemoryFromTheStore() {
         User stored = new User("bob", "0".repeat(32), "0".repeat(64));
-        store.rows.add(stored);
+        store.insert(stored);
 
         users.load();
 

@@ -22,10 +22,11 @@ import org.springframework.test.context.DynamicPropertySource;
 @ServerTest
 class SippCallTest {
 
-    private static int sipPort;
     private static final int CALLERS = 10;
     private static final int CALLS = 200;
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+    private static int sipPort;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {

@@ -20,8 +20,9 @@ import org.springframework.test.context.DynamicPropertySource;
 @ServerTest
 class SippRegisterTest {
 
-    private static int sipPort;
     private static final int USERS = 100;
+
+    private static int sipPort;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {

@@ -3,9 +3,9 @@ package io.sipserver.admission.jdbc;
 import io.sipserver.admission.Location;
 import io.sipserver.admission.LocationStore;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionOperations;
 
@@ -22,21 +22,15 @@ public final class JdbcLocationStore implements LocationStore {
 
     @Override
     public List<Location> loadAll() {
-        Map<String, Long> budgets = new LinkedHashMap<>();
-        jdbc.query("SELECT name, bandwidth_kbps FROM admission_location ORDER BY name",
-                rs -> {
-                    long budget = rs.getLong("bandwidth_kbps");
-                    budgets.put(rs.getString("name"), rs.wasNull() ? null : budget);
-                });
-        Map<String, List<String>> cidrs = new LinkedHashMap<>();
-        jdbc.query("SELECT location_name, cidr FROM admission_location_cidr ORDER BY location_name, seq_no",
-                rs -> {
-                    cidrs.computeIfAbsent(rs.getString("location_name"), name -> new ArrayList<>())
-                            .add(rs.getString("cidr"));
-                });
-        List<Location> locations = new ArrayList<>(budgets.size());
-        budgets.forEach((name, budget) -> locations.add(new Location(name, cidrs.get(name), budget)));
-        return locations;
+        Map<String, List<String>> cidrs = jdbc.query(
+                        "SELECT location_name, cidr FROM admission_location_cidr ORDER BY location_name, seq_no",
+                        (rs, row) -> Map.entry(rs.getString("location_name"), rs.getString("cidr")))
+                .stream()
+                .collect(Collectors.groupingBy(Map.Entry::getKey, Collectors.mapping(Map.Entry::getValue,
+                        Collectors.toList())));
+        return jdbc.query("SELECT name, bandwidth_kbps FROM admission_location ORDER BY name",
+                (rs, row) -> new Location(rs.getString("name"), cidrs.get(rs.getString("name")),
+                        rs.getObject("bandwidth_kbps", Long.class)));
     }
 
     @Override

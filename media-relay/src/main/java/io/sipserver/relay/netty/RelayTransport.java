@@ -30,7 +30,19 @@ enum RelayTransport {
         void configure(Bootstrap bootstrap) {
             // Level-triggered with one read per readiness event: with edge triggering Netty must read until
             // EAGAIN, which costs a second, empty recvmsg for nearly every packet at RTP rates.
-            bootstrap.option(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED);
+            // TEMP knobs for measurement
+            if (Boolean.getBoolean("relay.lt")) {
+                bootstrap.option(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED);
+            }
+            int mpr = Integer.getInteger("relay.mpr", 0);
+            if (mpr > 0) {
+                bootstrap.option(io.netty.channel.ChannelOption.MAX_MESSAGES_PER_READ, mpr);
+            }
+            int batch = Integer.getInteger("relay.mmsg", 0);
+            if (batch > 1) {
+                bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 2048);
+                bootstrap.option(io.netty.channel.ChannelOption.RCVBUF_ALLOCATOR, new io.netty.channel.FixedRecvByteBufAllocator(2048 * batch));
+            }
         }
     },
 

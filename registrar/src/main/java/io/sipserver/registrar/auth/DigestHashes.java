@@ -42,7 +42,7 @@ public final class DigestHashes {
     }
 
     /** Lowercase hex of H(text), text in UTF-8. */
-    public static String hash(DigestAlgorithm algorithm, String text) {
+    private static String hash(DigestAlgorithm algorithm, String text) {
         MessageDigest digest = DIGESTS.get(algorithm).get();
         return HEX.formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
     }

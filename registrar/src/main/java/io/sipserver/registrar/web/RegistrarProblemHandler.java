@@ -21,7 +21,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class RegistrarProblemHandler {
 
-    private static final Pattern POSITION = Pattern.compile("line: \\d+, column: \\d+");
+    /** Jackson's location suffix, e.g. {@code at [Source: REDACTED; byte offset: #13]}: keep the position. */
+    private static final Pattern POSITION = Pattern.compile("at \\[Source: [^;]*; ([^]]+)]");
 
     @ExceptionHandler
     ProblemDetail badRequest(IllegalArgumentException e) {
@@ -57,6 +58,6 @@ public class RegistrarProblemHandler {
         String message = cause.getMessage();
         String firstLine = message.lines().findFirst().orElse("").strip();
         Matcher position = POSITION.matcher(message);
-        return "Malformed JSON: " + firstLine + (position.find() ? " (" + position.group() + ")" : "");
+        return "Malformed JSON: " + firstLine + (position.find() ? " (at " + position.group(1) + ")" : "");
     }
 }

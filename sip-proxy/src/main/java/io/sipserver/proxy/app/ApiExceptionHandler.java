@@ -1,5 +1,7 @@
 package io.sipserver.proxy.app;
 
+import io.sipserver.admission.AdmissionConflictException;
+import io.sipserver.registrar.DuplicateUserException;
 import java.util.NoSuchElementException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -22,6 +24,16 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(IllegalArgumentException.class)
     ProblemDetail badRequest(IllegalArgumentException e) {
         return problem(HttpStatus.BAD_REQUEST, "Bad request", e.getMessage());
+    }
+
+    @ExceptionHandler(AdmissionConflictException.class)
+    ProblemDetail conflict(AdmissionConflictException e) {
+        return problem(HttpStatus.CONFLICT, "Conflict", e.getMessage());
+    }
+
+    @ExceptionHandler(DuplicateUserException.class)
+    ProblemDetail duplicate(DuplicateUserException e) {
+        return problem(HttpStatus.CONFLICT, "Conflict", e.getMessage());
     }
 
     @ExceptionHandler(NoSuchElementException.class)

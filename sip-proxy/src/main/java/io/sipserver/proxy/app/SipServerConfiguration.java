@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,17 +47,13 @@ public class SipServerConfiguration {
         return LocalAddresses.from(sip);
     }
 
-    /** Timer C, CANCEL grace, sweeps: short tasks only. */
-    @Bean(destroyMethod = "shutdownNow")
-    ScheduledExecutorService sipTimers() {
-        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "sip-timers");
-            t.setDaemon(true);
-            return t;
-        });
-        // Timer C is restarted on every provisional response: cancelled tasks must not pile up in the queue.
-        timers.setRemoveOnCancelPolicy(true);
-        return timers;
+    /**
+     * The proxy's own threads. Held in one bean rather than exposed as Executor beans, which would make Spring
+     * Boot drop its own task executor for MVC async requests.
+     */
+    @Bean(destroyMethod = "close")
+    SipExecutors sipExecutors() {
+        return new SipExecutors();
     }
 
     @Bean
@@ -86,15 +81,16 @@ public class SipServerConfiguration {
     }
 
     @Bean
-    StatefulProxy statefulProxy(SipStackRuntime runtime, SipMessages messages, ScheduledExecutorService sipTimers,
+    StatefulProxy statefulProxy(SipStackRuntime runtime, SipMessages messages, SipExecutors executors,
             SipProperties sip) {
-        return new StatefulProxy(runtime.provider(), messages, sipTimers, sip.timerC());
+        return new StatefulProxy(runtime.provider(), messages, executors.timers(), sip.timerC());
     }
 
     @Bean
     RequestPipeline requestPipeline(SipProperties sip, LocalAddresses local, LocationService locations,
             UserService users, DigestAuthenticator authenticator, StatefulProxy proxy, CallRegistry calls,
-            CallMedia media, Clock clock, SipDispatcher dispatcher, SipStackRuntime runtime, SipMessages messages) {
+            CallMedia media, Clock clock, SipDispatcher dispatcher, SipStackRuntime runtime, SipMessages messages,
+            SipExecutors executors) {
         DigestChallenger digest = new DigestChallenger(authenticator, RegistrarConfiguration.realm(sip));
         List<CidrRange> trusted = sip.trustedPeers().stream().map(CidrRange::parse).toList();
         RequestPipeline pipeline = new RequestPipeline(List.of(
@@ -102,7 +98,7 @@ public class SipServerConfiguration {
                 new InDialogStage(local, proxy, calls, media),
                 new CancelStage(proxy),
                 new DomainStage(local),
-                new RegisterStage(locations, digest, local, clock),
+                new RegisterStage(locations, digest, local, clock, executors.replies()),
                 new OwnRequestStage(),
                 new CallRoutingStage(local, locations, users, digest, trusted, proxy, calls, media, clock)));
         dispatcher.attach(pipeline, proxy, runtime.provider(), messages);
@@ -111,9 +107,9 @@ public class SipServerConfiguration {
 
     /** Periodic clean-up: expired bindings, calls whose end was never seen. */
     @Bean(destroyMethod = "close")
-    Housekeeping housekeeping(ScheduledExecutorService sipTimers, LocationService locations, CallRegistry calls,
+    Housekeeping housekeeping(SipExecutors executors, LocationService locations, CallRegistry calls,
             RegistrarProperties registrar, SipProperties sip) {
-        return new Housekeeping(sipTimers, registrar.sweepInterval(), () -> {
+        return new Housekeeping(executors.timers(), registrar.sweepInterval(), () -> {
             locations.sweep();
             calls.expire(sip.timerC().plus(EARLY_CALL_MARGIN), sip.dialogTimeout());
         });

@@ -2,6 +2,7 @@ package io.sipserver.proxy.pipeline;
 
 import io.sipserver.proxy.sip.LocalAddresses;
 import io.sipserver.proxy.sip.SipMessages;
+import io.sipserver.registrar.AddressOfRecord;
 import io.sipserver.registrar.Binding;
 import io.sipserver.registrar.ContactSpec;
 import io.sipserver.registrar.LocationService;
@@ -12,6 +13,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ListIterator;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import javax.sip.InvalidArgumentException;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
@@ -39,12 +43,19 @@ public final class RegisterStage implements RequestStage {
     private final DigestChallenger digest;
     private final LocalAddresses local;
     private final Clock clock;
+    private final Executor replies;
 
-    public RegisterStage(LocationService locations, DigestChallenger digest, LocalAddresses local, Clock clock) {
+    /**
+     * @param replies where responses are sent once the registrar's change is durable (not on the database
+     *     writer's thread, which would slow every group commit)
+     */
+    public RegisterStage(LocationService locations, DigestChallenger digest, LocalAddresses local, Clock clock,
+            Executor replies) {
         this.locations = locations;
         this.digest = digest;
         this.local = local;
         this.clock = clock;
+        this.replies = replies;
     }
 
     @Override
@@ -72,16 +83,33 @@ public final class RegisterStage implements RequestStage {
             ctx.respond(403, "Forbidden (" + user + " may not register " + to.getUser() + ")");
             return true;
         }
-        RegisterRequest register = toRegisterRequest(ctx, "sip:" + to.getUser() + "@" + local.domain());
-        locations.register(register).whenComplete((outcome, error) -> {
-            if (error != null) {
+        RegisterRequest register = toRegisterRequest(ctx, AddressOfRecord.of(to.getUser(), local.domain()));
+        locations.register(register).whenCompleteAsync((outcome, error) -> {
+            if (error == null) {
+                ctx.respond(responseFor(ctx, outcome));
+            } else if (unwrap(error) instanceof RejectedExecutionException) {
+                // The database writer is saturated: ask the phone to come back instead of queueing.
+                Response busy = ctx.sip().response(request, 503, "Service Unavailable (registrar busy)");
+                busy.addHeader(retryAfter(ctx));
+                ctx.respond(busy);
+            } else {
                 log.warn("REGISTER for {} not stored: {}", register.aor(), error.toString());
                 ctx.respond(500, "Server Internal Error (binding not stored)");
-            } else {
-                ctx.respond(responseFor(ctx, outcome));
             }
-        });
+        }, replies);
         return true;
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    private static javax.sip.header.Header retryAfter(RequestContext ctx) {
+        try {
+            return ctx.sip().headers().createRetryAfterHeader(5);
+        } catch (InvalidArgumentException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static RegisterRequest toRegisterRequest(RequestContext ctx, String aor) {

@@ -77,6 +77,7 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
     private final BlockingQueue<RequestEvent> requests = new LinkedBlockingQueue<>();
     private final AtomicLong cseq = new AtomicLong(1);
     private final String registerCallId = newCallId();
+    private volatile ClientTransaction lastInvite;
 
     /**
      * @param user this agent's user name (and digest user)
@@ -160,7 +161,15 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
     public ClientTransaction send(Request request) throws Exception {
         ClientTransaction ct = provider.getNewClientTransaction(routeToProxy(request));
         ct.sendRequest();
+        if (Request.INVITE.equals(request.getMethod())) {
+            lastInvite = ct;
+        }
         return ct;
+    }
+
+    /** The client transaction of the last INVITE sent (to CANCEL it). */
+    public ClientTransaction lastClientTransaction() {
+        return lastInvite;
     }
 
     /** Sends a request with no transaction (ACK for a 2xx). */
