@@ -77,8 +77,9 @@ provision_users() {
   local dir=$RUN_DIR/provision i=0 u created
   mkdir -p "$dir"; rm -f "$dir"/chunk-*
   for u in "$@"; do
-    printf 'url = "%s/api/users"\nuser = "%s"\nheader = "Content-Type: application/json"\ndata = "{\\"username\\":\\"%s\\",\\"password\\":\\"%s\\"}"\noutput = "/dev/null"\nwrite-out = "%%{http_code}\\n"\nnext\n' \
-      "$API" "$ADMIN" "$u" "$PASSWORD" >>"$dir/chunk-$((i % 8))"
+    { ((i < 8)) || echo next                 # "next" separates the transfers of one curl
+      printf 'url = "%s/api/users"\nuser = "%s"\nheader = "Content-Type: application/json"\ndata = "{\\"username\\":\\"%s\\",\\"password\\":\\"%s\\"}"\noutput = "/dev/null"\nwrite-out = "%%{http_code}\\n"\n' \
+        "$API" "$ADMIN" "$u" "$PASSWORD"; } >>"$dir/chunk-$((i % 8))"
     i=$((i + 1))
   done
   for f in "$dir"/chunk-*; do curl -sS -K "$f" >"$f.codes" 2>&1 & done
