@@ -18,6 +18,7 @@
 set -euo pipefail
 source "$(dirname "$0")/server-lib.sh"
 bench_lock "$@"
+REPRODUCE="$(env_of AUTH PASSWORD DURATION RATES REFINE HOLD_RATE HOLD_DURATION HOLD_PAUSE_MS SIP_PORT HTTP_PORT JAVA_OPTS JAR SHARED_BENCH)bench/calls.sh"
 INVITE_AUTH=${AUTH:-1}; DURATION=${DURATION:-20}
 HOLD_RATE=${HOLD_RATE:-200}; HOLD_DURATION=${HOLD_DURATION:-10}; HOLD_PAUSE_MS=${HOLD_PAUSE_MS:-30000}
 HOLD_CALLS=$((HOLD_RATE * HOLD_DURATION))
@@ -67,12 +68,12 @@ left_after=$(api_get /api/calls | jq length)
 cat <<EOF | tee "$RUN_DIR/summary.txt"
 
 == our server, calls INVITE..BYE through the proxy, INVITE auth=$INVITE_AUTH, loopback, $(nproc) cores shared with SIPp ==
-max sustained for ${DURATION} s, 1 s hold (0 failed, 0 retransmissions): $max calls/s (first failing step: $(result_field "$max_line" first_bad)/s)
+max sustained for ${DURATION} s, 1 s hold (0 failed, 0 retransmissions): $max calls/s (first failing step: $(per_step "$(result_field "$max_line" first_bad)"))
   at $max/s: setup INVITE -> 200 p50 $(result_field "$best" p50_ms) ms, p99 $(result_field "$best" p99_ms) ms, cpu_proxy $(result_field "$best" cpu_proxy), cpu_sipp_uac $(result_field "$best" cpu_sipp_uac), cpu_sipp_uas $(result_field "$best" cpu_sipp_uas)
 heap in use after full GC: $(mb "$heap_idle") MB idle, $(mb "$heap_live") MB with $live live calls (of $HOLD_CALLS held), $(mb "$heap_after") MB after they ended
   = $(awk -v a="$heap_idle" -v b="$heap_live" -v n="$live" 'BEGIN { printf "%.1f", n ? (b - a) / 1024 / n * 1000 : 0 }') MB per 1,000 live calls; process with them: $mem_live
 live calls listed after the hold run: $left; after find-max: $left_after
-reproduce: (cd $REPO && ./mvnw -DskipTests package && AUTH=$INVITE_AUTH DURATION=$DURATION bench/calls.sh)
+reproduce: (cd $REPO && ./mvnw -DskipTests package && $REPRODUCE)
 server: $(cat "$RUN_DIR/server-cmd.txt")
 results: $RUN_DIR
 EOF

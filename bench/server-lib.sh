@@ -5,7 +5,6 @@
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SHARED_BENCH=$(cd "${SHARED_BENCH:-$REPO/../shared/bench}" 2>/dev/null && pwd) ||
   { echo "error: no shared bench at ${SHARED_BENCH:-$REPO/../shared/bench} (set SHARED_BENCH)" >&2; exit 2; }
-export SHARED_BENCH
 source "$SHARED_BENCH/lib.sh"
 
 SCENARIOS=$REPO/sip-proxy/src/test/resources/sipp
@@ -74,7 +73,7 @@ api_get() {
 # provision_users NAME... : creates each user with PASSWORD through POST /api/users, 8 connections
 # in parallel (each a keep-alive curl over its share of the users); dies unless every answer is 201.
 provision_users() {
-  local dir=$RUN_DIR/provision i=0 u created
+  local dir=$RUN_DIR/provision i=0 u f created
   mkdir -p "$dir"; rm -f "$dir"/chunk-*
   for u in "$@"; do
     { ((i < 8)) || echo next                 # "next" separates the transfers of one curl
@@ -82,8 +81,9 @@ provision_users() {
         "$API" "$ADMIN" "$u" "$PASSWORD"; } >>"$dir/chunk-$((i % 8))"
     i=$((i + 1))
   done
-  for f in "$dir"/chunk-*; do curl -sS -K "$f" >"$f.codes" 2>&1 & done
-  wait
+  local -a curls=()
+  for f in "$dir"/chunk-*; do curl -sS -K "$f" >"$f.codes" 2>&1 & curls+=($!); done
+  wait "${curls[@]}" || true                 # (not a bare wait: the server is a child too)
   created=$(cat "$dir"/chunk-*.codes | grep -c '^201$' || true)
   rm -f "$dir"/chunk-?                       # they hold the admin password
   ((created == $#)) || die "created $created of $# users (answers in $dir/chunk-*.codes)"
@@ -100,6 +100,16 @@ heap_used_kb() {
   jcmd "$SERVER_PID" GC.run >/dev/null
   jcmd "$SERVER_PID" GC.heap_info | awk '/heap/ && /used/ { for (i = 1; i < NF; i++) if ($i == "used") { print $(i + 1) + 0; exit } }'
 }
+
+# env_of VAR... -> "VAR=value ..." for those the caller put in the environment (for the reproduce line)
+env_of() {
+  local v val out=""
+  for v in "$@"; do if val=$(printenv "$v"); then out+="$v=${val@Q} "; fi; done
+  echo "$out"
+}
+
+# per_step VALUE -> "none" or "VALUE/s"
+per_step() { [[ $1 == none ]] && echo none || echo "$1/s"; }
 
 # mb KB -> "12.3"
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }

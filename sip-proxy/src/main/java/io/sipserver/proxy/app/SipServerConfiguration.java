@@ -5,6 +5,7 @@ import io.sipserver.config.RegistrarProperties;
 import io.sipserver.config.SipProperties;
 import io.sipserver.proxy.calls.CallMedia;
 import io.sipserver.proxy.calls.CallRegistry;
+import io.sipserver.proxy.calls.CallSession;
 import io.sipserver.proxy.pipeline.CallRoutingStage;
 import io.sipserver.proxy.pipeline.CancelStage;
 import io.sipserver.proxy.pipeline.DigestChallenger;
@@ -82,8 +83,9 @@ public class SipServerConfiguration {
 
     @Bean
     StatefulProxy statefulProxy(SipStackRuntime runtime, SipMessages messages, SipExecutors executors,
-            SipProperties sip) {
-        return new StatefulProxy(runtime.provider(), messages, executors.timers(), sip.timerC());
+            SipProperties sip, CallRegistry calls, CallMedia media) {
+        return new StatefulProxy(runtime.provider(), messages, executors.timers(), sip.timerC(),
+                CallSession.retransmittedAnswers(calls, media, messages));
     }
 
     @Bean

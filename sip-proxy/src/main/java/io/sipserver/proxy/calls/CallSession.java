@@ -5,6 +5,8 @@ import io.sipserver.proxy.routing.ResponseHooks;
 import io.sipserver.proxy.routing.Target;
 import io.sipserver.proxy.sip.SipMessages;
 import javax.sip.address.URI;
+import java.util.function.Consumer;
+import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Response;
@@ -53,6 +55,26 @@ public final class CallSession implements ResponseHooks {
     @Override
     public void onFailure(int status) {
         registry.end(call.callId(), "failed " + status);
+    }
+
+    /**
+     * For 2xx retransmissions that arrive after the INVITE transaction ended: the same SDP rewriting as the first
+     * copy got, so the caller never sees the callee's own media address.
+     */
+    public static Consumer<Response> retransmittedAnswers(CallRegistry registry, CallMedia media, SipMessages sip) {
+        return response -> {
+            String sdp = SipMessages.sdpBody(response);
+            CallIdHeader callId = (CallIdHeader) response.getHeader(CallIdHeader.NAME);
+            if (sdp == null || callId == null) {
+                return;
+            }
+            registry.find(callId.getCallId()).ifPresent(call -> {
+                String out = media.answer(call, null, sdp, false).sdp();
+                if (out != null && !out.equals(sdp)) {
+                    sip.setSdpBody(response, out);
+                }
+            });
+        };
     }
 
     private boolean rewriteAnswer(Target target, Response response, boolean confirmed) {

@@ -18,6 +18,10 @@ final class ProxyTransaction {
     final Request original;
     final boolean invite;
     final ResponseHooks hooks;
+    /** How every branch is built: Record-Route or not, the caller's transport, the loop-detection key. */
+    final boolean recordRoute;
+    final String inboundTransport;
+    final String loopKey;
     final List<Branch> branches = new ArrayList<>();
     final List<List<Target>> remainingGroups;
     Response bestResponse;
@@ -27,11 +31,14 @@ final class ProxyTransaction {
     boolean cancelled;
 
     ProxyTransaction(ServerTransaction serverTransaction, Request original, List<List<Target>> groups,
-            ResponseHooks hooks) {
+            ResponseHooks hooks, boolean recordRoute, String inboundTransport, String loopKey) {
         this.serverTransaction = serverTransaction;
         this.original = original;
         this.invite = Request.INVITE.equals(original.getMethod());
         this.hooks = hooks;
+        this.recordRoute = recordRoute;
+        this.inboundTransport = inboundTransport;
+        this.loopKey = loopKey;
         this.remainingGroups = new ArrayList<>(groups);
     }
 

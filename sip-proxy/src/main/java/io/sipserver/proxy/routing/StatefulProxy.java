@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import javax.sip.ClientTransaction;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
@@ -39,12 +40,19 @@ public final class StatefulProxy {
     private final SipMessages sip;
     private final ScheduledExecutorService timers;
     private final Duration timerC;
+    private final Consumer<Response> retransmittedAnswer;
 
-    public StatefulProxy(SipProvider provider, SipMessages sip, ScheduledExecutorService timers, Duration timerC) {
+    /**
+     * @param retransmittedAnswer adjusts a 2xx retransmission that arrives after its transaction ended (its SDP
+     *     must be rewritten like the first copy's) before it is relayed statelessly
+     */
+    public StatefulProxy(SipProvider provider, SipMessages sip, ScheduledExecutorService timers, Duration timerC,
+            Consumer<Response> retransmittedAnswer) {
         this.provider = provider;
         this.sip = sip;
         this.timers = timers;
         this.timerC = timerC;
+        this.retransmittedAnswer = retransmittedAnswer;
     }
 
     /**
@@ -56,9 +64,9 @@ public final class StatefulProxy {
      */
     public void forward(ServerTransaction st, Request request, List<List<Target>> groups, boolean recordRoute,
             String inboundTransport, String loopKey, ResponseHooks hooks) {
-        ProxyTransaction px = new ProxyTransaction(st, request, groups, hooks);
+        ProxyTransaction px = new ProxyTransaction(st, request, groups, hooks, recordRoute, inboundTransport, loopKey);
         st.setApplicationData(px);
-        startNextGroup(px, recordRoute, inboundTransport, loopKey);
+        startNextGroup(px);
     }
 
     /**
@@ -66,7 +74,7 @@ public final class StatefulProxy {
      * stack's RFC 3261 router decides.
      */
     public void forwardInDialog(ServerTransaction st, Request request, ResponseHooks hooks) {
-        ProxyTransaction px = new ProxyTransaction(st, request, List.of(), hooks);
+        ProxyTransaction px = new ProxyTransaction(st, request, List.of(), hooks, false, "", "");
         st.setApplicationData(px);
         Branch branch = new Branch(px, null);
         synchronized (px) {
@@ -217,13 +225,13 @@ public final class StatefulProxy {
         }
         toCancel.forEach(this::cancelBranch);
         if (nextGroup) {
-            startNextGroup(px, Request.INVITE.equals(px.original.getMethod()), viaTransport(px.original), "");
+            startNextGroup(px);
         } else if (sendBest) {
             sendFinalFailure(px);
         }
     }
 
-    private void startNextGroup(ProxyTransaction px, boolean recordRoute, String inboundTransport, String loopKey) {
+    private void startNextGroup(ProxyTransaction px) {
         List<Target> group;
         List<Branch> started = new ArrayList<>();
         synchronized (px) {
@@ -242,15 +250,15 @@ public final class StatefulProxy {
                 Request out = (Request) px.original.clone();
                 out.setRequestURI(sip.addresses().createURI(b.target.requestUri()));
                 sip.decrementMaxForwards(out);
-                if (recordRoute) {
-                    out.addFirst(sip.recordRoute(inboundTransport));
-                    if (!inboundTransport.equalsIgnoreCase(b.target.transport())) {
+                if (px.recordRoute) {
+                    out.addFirst(sip.recordRoute(px.inboundTransport));
+                    if (!px.inboundTransport.equalsIgnoreCase(b.target.transport())) {
                         // Double Record-Route (RFC 5658) so each side reaches us over its own transport.
                         out.addFirst(sip.recordRoute(b.target.transport()));
                     }
                 }
                 TargetRouter.sendTo(out, SipMessages.hop(b.target.host(), b.target.port(), b.target.transport()));
-                send(b, out, b.target.transport(), loopKey);
+                send(b, out, b.target.transport(), px.loopKey);
             } catch (ParseException | javax.sip.SipException e) {
                 log.info("cannot forward to {}: {}", b.target.requestUri(), e.toString());
                 onFinalFailure(b, 500, null);
@@ -376,6 +384,7 @@ public final class StatefulProxy {
         if (cseq != null && Request.INVITE.equals(cseq.getMethod()) && status >= 200 && status < 300) {
             NatContact.fix(response, ((SIPResponse) response).getRemoteAddress(),
                     ((SIPResponse) response).getRemotePort(), sip);
+            retransmittedAnswer.accept(response);
             sendStateless(withoutOwnVia(response));
         }
     }
@@ -405,10 +414,5 @@ public final class StatefulProxy {
         Response out = (Response) response.clone();
         out.removeFirst(ViaHeader.NAME);
         return out;
-    }
-
-    private static String viaTransport(Request request) {
-        ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
-        return via == null ? "UDP" : via.getTransport();
     }
 }
