@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs the SIPp binary (Debian package sip-tester) on loopback, with scenarios taken from the test
@@ -107,6 +108,8 @@ public final class Sipp {
         private final List<String> options = new ArrayList<>();
         private String remote;
         private int localPort;
+        private String namespace;
+        private String localIp = "127.0.0.1";
         private Duration timeout = DEFAULT_TIMEOUT;
 
         private Run(Path scenario) {
@@ -123,6 +126,16 @@ public final class Sipp {
         /** SIPp's own SIP port; a free one is picked when none is set. */
         public Run localPort(int port) {
             this.localPort = port;
+            return this;
+        }
+
+        /**
+         * Runs SIPp inside this network namespace (through {@code ip netns exec}, which needs root), bound to
+         * {@code localIp}, an address of that namespace, instead of loopback.
+         */
+        public Run inNamespace(String netns, String ip) {
+            this.namespace = netns;
+            this.localIp = ip;
             return this;
         }
 
@@ -174,12 +187,15 @@ public final class Sipp {
         public Running start() {
             int port = localPort != 0 ? localPort : FreePorts.udpAndTcp();
             List<String> command = new ArrayList<>();
+            if (namespace != null) {
+                command.addAll(List.of("ip", "netns", "exec", namespace));
+            }
             command.add(binary.toString());
             if (remote != null) {
                 command.add(remote);
             }
             command.addAll(List.of("-sf", scenario.toString(),
-                    "-i", "127.0.0.1",
+                    "-i", localIp,
                     "-p", Integer.toString(port),
                     "-nostdin",
                     "-trace_stat", "-stf", workDir.resolve(STATS_FILE).toString(),
@@ -188,7 +204,9 @@ public final class Sipp {
             command.addAll(options);
             Running running = Sipp.start(command, workDir, timeout);
             if (remote == null) {
-                running.awaitBound(port);
+                // Inside a namespace the port is not visible from here: look at SIPp's own socket table instead.
+                running.awaitBound(namespace == null ? () -> !FreePorts.isUdpFree(port)
+                        : () -> running.holdsUdpPort(port));
             }
             return running;
         }
@@ -227,16 +245,33 @@ public final class Sipp {
             return process.isAlive();
         }
 
-        /** Polls until SIPp holds the UDP port, or has died, or {@link #BIND_DEADLINE} has passed. */
-        private void awaitBound(int port) {
+        /** Polls until SIPp holds its UDP port, or has died, or {@link #BIND_DEADLINE} has passed. */
+        private void awaitBound(BooleanSupplier bound) {
             long deadline = System.nanoTime() + BIND_DEADLINE.toNanos();
-            while (process.isAlive() && FreePorts.isUdpFree(port) && System.nanoTime() < deadline) {
+            while (process.isAlive() && !bound.getAsBoolean() && System.nanoTime() < deadline) {
                 try {
                     Thread.sleep(BIND_POLL.toMillis());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
                 }
+            }
+        }
+
+        /**
+         * Whether SIPp (not yet {@code ip netns exec}, which it replaces) holds this UDP port in its network
+         * namespace, from {@code /proc/PID/net/udp} (hex port after the local address).
+         */
+        private boolean holdsUdpPort(int port) {
+            Path proc = Path.of("/proc", Long.toString(process.pid()));
+            String suffix = String.format(":%04X", port);
+            try {
+                return Files.readString(proc.resolve("comm")).strip().equals("sipp")
+                        && Files.readAllLines(proc.resolve("net/udp")).stream().skip(1)
+                                .map(line -> line.strip().split("\\s+"))
+                                .anyMatch(fields -> fields.length > 1 && fields[1].endsWith(suffix));
+            } catch (IOException e) {
+                return false;   // SIPp has just exited: the caller sees it is no longer alive
             }
         }
 
