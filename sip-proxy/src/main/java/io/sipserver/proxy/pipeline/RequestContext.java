@@ -18,6 +18,16 @@ public final class RequestContext {
 
     private static final Logger log = LoggerFactory.getLogger(RequestContext.class);
 
+    /**
+     * The stack keeps a completed non-INVITE server transaction for Timer J = 64 x T1, i.e. 32 s, to absorb
+     * retransmissions. A client stops retransmitting as soon as the final response reaches it, so only copies
+     * already in flight can still arrive; Kamailio waits 5 s for them. Keeping every REGISTER for 32 s instead
+     * would hold half a million transactions (about a gigabyte) at 16,000 registrations per second. The stack
+     * derives Timer J from the transaction's T1, so T1 = 5000 / 64 ms gives a 5 s wait; a non-INVITE server
+     * transaction uses T1 for nothing else.
+     */
+    private static final int NON_INVITE_T1_MS = 5000 / 64;
+
     private final RequestEvent event;
     private final SipProvider provider;
     private final SipMessages sip;
@@ -99,6 +109,9 @@ public final class RequestContext {
                     serverTransaction = provider.getNewServerTransaction(request);
                 } catch (TransactionAlreadyExistsException e) {
                     throw new DuplicateRequest();
+                }
+                if (!is(Request.INVITE)) {
+                    serverTransaction.setRetransmitTimer(NON_INVITE_T1_MS);
                 }
             }
         }

@@ -26,7 +26,7 @@ public final class TestServer {
         registry.add("spring.security.user.name", () -> ADMIN);
         registry.add("spring.security.user.password", () -> ADMIN_PASSWORD);
         registry.add("relay.port-min", () -> relayBase);
-        registry.add("relay.port-max", () -> relayBase + 399);
+        registry.add("relay.port-max", () -> relayBase + 1999);
         registry.add("relay.host", () -> "127.0.0.1");
         return sipPort;
     }
