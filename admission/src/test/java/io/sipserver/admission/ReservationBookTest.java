@@ -1,5 +1,7 @@
 package io.sipserver.admission;
 
+import io.sipserver.config.testing.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

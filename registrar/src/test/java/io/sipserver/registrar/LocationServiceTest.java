@@ -1,5 +1,7 @@
 package io.sipserver.registrar;
 
+import io.sipserver.config.testing.MutableClock;
+
 import static io.sipserver.registrar.Registers.ALICE;
 import static io.sipserver.registrar.Registers.contact;
 import static io.sipserver.registrar.Registers.ok;

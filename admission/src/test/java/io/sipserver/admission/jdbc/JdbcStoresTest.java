@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipserver.admission.Location;
 import io.sipserver.admission.LocationDirectory;
-import io.sipserver.admission.MutableClock;
+import io.sipserver.config.testing.MutableClock;
 import io.sipserver.admission.Reservation;
 import io.sipserver.admission.ReservationBook;
 import java.net.InetAddress;

@@ -18,7 +18,7 @@ import io.sipserver.admission.InMemoryLocationStore;
 import io.sipserver.admission.InMemoryReservationStore;
 import io.sipserver.admission.LocationDirectory;
 import io.sipserver.admission.LocationLimits;
-import io.sipserver.admission.MutableClock;
+import io.sipserver.config.testing.MutableClock;
 import io.sipserver.admission.ReservationBook;
 import io.sipserver.config.AdmissionProperties;
 import java.time.Instant;

@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sipserver.config.RelayProperties;
 import io.sipserver.relay.MediaRelay;
@@ -18,6 +19,7 @@ import io.sipserver.relay.RelayPortsExhaustedException;
 import io.sipserver.relay.RelaySession;
 import io.sipserver.relay.Side;
 import io.sipserver.relay.SocketAddresses;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -88,7 +90,8 @@ public final class NettyMediaRelay implements MediaRelay {
         this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("media-relay", true),
                 transport.ioHandlerFactory());
         this.bootstrap = new Bootstrap()
-                .channelFactory(transport.channelFactory())
+                .channelFactory(transport.channelFactory(
+                        bindAddress instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6))
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER_BYTES))
                 // Reading starts once all four sockets of a stream are bound and know each other.

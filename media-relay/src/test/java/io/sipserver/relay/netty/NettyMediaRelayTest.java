@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.sipserver.config.RelayProperties;
-import io.sipserver.relay.MutableClock;
+import io.sipserver.config.testing.MutableClock;
 import io.sipserver.relay.RelayPortsExhaustedException;
 import io.sipserver.relay.RelaySession;
 import io.sipserver.relay.RelayStream;

@@ -8,7 +8,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ResourceLeakDetector;
 import io.sipserver.relay.LegStats;
-import io.sipserver.relay.MutableClock;
+import io.sipserver.config.testing.MutableClock;
 import io.sipserver.relay.Side;
 import java.net.InetSocketAddress;
 import java.time.Duration;

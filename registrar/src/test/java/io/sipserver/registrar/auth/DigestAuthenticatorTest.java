@@ -5,7 +5,7 @@ import static io.sipserver.config.DigestAlgorithm.SHA_256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipserver.config.DigestAlgorithm;
-import io.sipserver.registrar.MutableClock;
+import io.sipserver.config.testing.MutableClock;
 import io.sipserver.registrar.User;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

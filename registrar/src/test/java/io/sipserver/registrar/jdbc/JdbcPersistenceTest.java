@@ -12,7 +12,7 @@ import io.sipserver.config.RegistrarProperties;
 import io.sipserver.registrar.Binding;
 import io.sipserver.registrar.DuplicateUserException;
 import io.sipserver.registrar.LocationService;
-import io.sipserver.registrar.MutableClock;
+import io.sipserver.config.testing.MutableClock;
 import io.sipserver.registrar.User;
 import io.sipserver.registrar.UserService;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import io.sipserver.config.RegistrarProperties;
 import io.sipserver.config.SipProperties;
 import io.sipserver.registrar.InMemoryUserStore;
 import io.sipserver.registrar.LocationService;
-import io.sipserver.registrar.MutableClock;
+import io.sipserver.config.testing.MutableClock;
 import io.sipserver.registrar.RecordingBindingStore;
 import io.sipserver.registrar.UserService;
 import java.util.Map;

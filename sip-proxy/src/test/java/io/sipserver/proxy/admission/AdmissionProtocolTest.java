@@ -8,7 +8,7 @@ import io.sipserver.admission.LocationDirectory;
 import io.sipserver.admission.Reservation;
 import io.sipserver.admission.ReservationBook;
 import io.sipserver.proxy.calls.CallRegistry;
-import io.sipserver.proxy.testsupport.MutableClock;
+import io.sipserver.config.testing.MutableClock;
 import io.sipserver.proxy.testsupport.ServerTest;
 import io.sipserver.proxy.testsupport.TestServer;
 import io.sipserver.proxy.testsupport.TestUserAgent;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipserver.admission.CallAdmission;
 import io.sipserver.proxy.calls.CallRegistry;
-import io.sipserver.proxy.testsupport.MutableClock;
+import io.sipserver.config.testing.MutableClock;
 import io.sipserver.proxy.testsupport.ServerTest;
 import io.sipserver.proxy.testsupport.TestServer;
 import io.sipserver.proxy.testsupport.TestUserAgent;

@@ -2,7 +2,7 @@ package io.sipserver.proxy.registrar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sipserver.proxy.testsupport.MutableClock;
+import io.sipserver.config.testing.MutableClock;
 import io.sipserver.proxy.testsupport.ServerTest;
 import io.sipserver.proxy.testsupport.TestServer;
 import io.sipserver.proxy.testsupport.TestUserAgent;

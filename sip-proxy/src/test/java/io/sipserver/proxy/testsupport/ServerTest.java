@@ -1,5 +1,7 @@
 package io.sipserver.proxy.testsupport;
 
+import io.sipserver.config.testing.MutableClock;
+
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;

@@ -1,4 +1,4 @@
-package io.sipserver.registrar;
+package io.sipserver.config.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,10 +6,18 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that tests move by hand. */
+/**
+ * A clock that tests move by hand instead of sleeping; shared by every module's tests through the {@code config}
+ * test jar.
+ */
 public final class MutableClock extends Clock {
 
     private volatile Instant now;
+
+    /** Starts at the real current time. */
+    public MutableClock() {
+        this(Instant.now());
+    }
 
     public MutableClock(Instant start) {
         this.now = start;
@@ -19,8 +27,12 @@ public final class MutableClock extends Clock {
         return new MutableClock(Instant.parse(instant));
     }
 
-    public void advance(Duration step) {
+    public synchronized void advance(Duration step) {
         now = now.plus(step);
+    }
+
+    public void set(Instant instant) {
+        now = instant;
     }
 
     @Override
