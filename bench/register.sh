@@ -29,7 +29,7 @@ heap_users=$(heap_used_kb)
 fill=$(OUT=$RUN_DIR/fill "$RUN_DIR/harness/run-register.sh" "$TARGET" "$FILL_RATE" $((USERS / FILL_RATE)) | grep '^RESULT')
 echo "$fill"
 heap_bound=$(heap_used_kb)
-# JAIN-SIP keeps each completed REGISTER server transaction for Timer J (64*T1 = 32 s): wait them out
+# completed REGISTER server transactions linger until Timer J (at most 64*T1 = 32 s): wait them out
 sleep 40
 heap_settled=$(heap_used_kb)
 bindings=$(api_get /api/registrations | jq length)

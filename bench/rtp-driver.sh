@@ -8,7 +8,7 @@
 #   RELAY_URL       base URL of the app (default http://127.0.0.1:8080); `start` serves HTTP on its port
 #   RELAY_USER      HTTP Basic user (default admin)      RELAY_PASSWORD  its password (default bench-admin-pw)
 #   RELAY_JAR       the app (default <repo>/sip-proxy/target/sip-proxy.jar)
-#   RELAY_JAVA_OPTS JVM options for `start` (default -Xms512m -Xmx512m)
+#   RELAY_JAVA_OPTS JVM options for `start` (default: fixed 512 MB heap, Netty leak detection off)
 #   RELAY_START     a command that replaces `java -jar $RELAY_JAR ...` (rtp-driver-embedded.sh uses it)
 #   RELAY_PID       set by you for a relay started elsewhere: the harness then skips `start`
 set -euo pipefail
@@ -62,7 +62,7 @@ PY
 case "$1" in
 max)   echo $(( (RTP_PORT_MAX - RTP_PORT_MIN + 1) / 4 )) ;;   # 4 ports per session: RTP+RTCP per side
 start) if [ -n "${RELAY_START:-}" ]; then exec bash -c "exec $RELAY_START"; fi
-       exec java ${RELAY_JAVA_OPTS:--Xms512m -Xmx512m} -jar "${RELAY_JAR:-$root/sip-proxy/target/sip-proxy.jar}" \
+       exec java ${RELAY_JAVA_OPTS:--Xms512m -Xmx512m -Dio.netty.leakDetection.level=disabled} -jar "${RELAY_JAR:-$root/sip-proxy/target/sip-proxy.jar}" \
             --server.port="$http_port" --sip.host=127.0.0.1 --sip.port="${SIP_PORT:-35090}" \
             --spring.datasource.url="jdbc:h2:mem:relaybench" \
             --spring.security.user.name="$user" --spring.security.user.password="$password" \

@@ -36,12 +36,18 @@ public final class PeerLatch {
         return expected;
     }
 
-    /** Latches to {@code source} when latching is open (no packet since the last announced change). */
-    public void latchIfOpen(InetSocketAddress source) {
+    /**
+     * Latches to {@code source} when latching is open (no packet since the last announced change).
+     *
+     * @return true when this call latched
+     */
+    public boolean latchIfOpen(InetSocketAddress source) {
         applyReopen();
-        if (latched == null) {
-            latched = source;
+        if (latched != null) {
+            return false;
         }
+        latched = source;
+        return true;
     }
 
     /** True when {@code source} is the latched peer; otherwise counts the packet as dropped. */

@@ -8,8 +8,9 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * The client scenarios the proxy tests and benchmarks use, played against SIPp stand-ins
- * (sipp/mock/*.xml) that check what a registrar and a challenging, record-routing proxy rely on.
+ * The scenarios the proxy tests and benchmarks use, played against SIPp stand-ins (sipp/mock/*.xml):
+ * the clients against a registrar and a challenging, record-routing proxy that check what they rely on,
+ * the callee against a caller whose messages arrive out of order.
  */
 class SippScenariosTest {
 
@@ -77,6 +78,25 @@ class SippScenariosTest {
             assertThat(callers.successfulCalls()).as(callers.describe()).isEqualTo(20);
             assertThat(server.successfulCalls()).as(server.describe()).isEqualTo(20);
             assertThat(server.failedCalls()).as(server.describe()).isZero();
+        }
+    }
+
+    @Test
+    void uasAcceptsAnAckThatArrivesAfterTheBye() {
+        int calleePort = FreePorts.udpAndTcp();
+        try (Sipp.Running callee = sipp.scenario("sipp/uas.xml")
+                .localPort(calleePort).args("-m", "5").timeout(TIMEOUT).start()) {
+
+            Sipp.Result callers = sipp.scenario("sipp/mock/ack-after-bye.xml")
+                    .remote("127.0.0.1", calleePort)
+                    .args("-m", "5", "-r", "50")
+                    .timeout(TIMEOUT)
+                    .run();
+            Sipp.Result answered = callee.await();
+
+            assertThat(callers.successfulCalls()).as(callers.describe()).isEqualTo(5);
+            assertThat(answered.exitCode()).as(answered.describe()).isEqualTo(Sipp.EXIT_ALL_CALLS_SUCCEEDED);
+            assertThat(answered.successfulCalls()).as(answered.describe()).isEqualTo(5);
         }
     }
 }

@@ -9,25 +9,23 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Sends each packet out of the other side's socket (so its endpoint sees it come from the port it sends to) to
- * that side's latched or announced address; flushes once per read batch.
+ * Sends each packet out of the other side's port (so its endpoint sees it come from the port it sends to) to that
+ * side's latched or announced address, and flushes once per read batch.
  *
- * <p>Cost per packet: the received buffer is passed on as it is (no copy, no retain: the outgoing envelope takes
- * over its reference); the only object created here is the {@link DatagramPacket} envelope, because Netty's
- * envelopes are immutable and a queued write keeps its envelope until the flush. A reusable mutable envelope
- * would have to implement {@code AddressedEnvelope} itself, which the epoll transport accepts but then sends
- * with one {@code sendmsg} each instead of batching into {@code sendmmsg}; Netty's own read path already creates
- * a packet and a sender address per datagram, so the 32-byte envelope does not change the garbage rate's order.
- * Writes use the void promise (no promise object per write).
+ * <p>Cost per packet: the received buffer goes out as it is (no copy, no retain: the write takes over its
+ * reference). Through a {@link FastPath} socket the buffer is written bare; otherwise it needs a
+ * {@link DatagramPacket} envelope (Netty's envelopes are immutable, and a queued write holds its envelope until
+ * the flush, so one cannot be reused). Writes use the void promise: no promise object per write.
  */
 final class ForwardingHandler extends ChannelInboundHandlerAdapter {
 
     private static final Log log = LogFactory.getLog(ForwardingHandler.class);
 
     private final Leg out;
-    private boolean unflushed;
+    private Channel unflushed;
+    private Channel alsoUnflushed;
 
-    /** @param out the other side's socket of the same kind (RTP or RTCP) */
+    /** @param out the other side's leg of the same kind (RTP or RTCP) */
     ForwardingHandler(Leg out) {
         this.out = out;
     }
@@ -36,20 +34,32 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         DatagramPacket packet = (DatagramPacket) msg;
         InetSocketAddress destination = out.latch.destination();
-        Channel channel = out.channel;
-        if (destination == null || channel == null) {
+        if (destination == null || out.channel == null) {
             packet.release();
             return;
         }
-        channel.write(new DatagramPacket(packet.content(), destination), channel.voidPromise());
-        unflushed = true;
+        Channel socket = out.socketFor(destination);
+        if (socket == out.channel) {
+            socket.write(new DatagramPacket(packet.content(), destination), socket.voidPromise());
+        } else {
+            socket.write(packet.content(), socket.voidPromise());
+        }
+        if (unflushed == null) {
+            unflushed = socket;
+        } else if (unflushed != socket) {
+            alsoUnflushed = socket;
+        }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (unflushed) {
-            unflushed = false;
-            out.channel.flush();
+        if (unflushed != null) {
+            unflushed.flush();
+            unflushed = null;
+        }
+        if (alsoUnflushed != null) {
+            alsoUnflushed.flush();
+            alsoUnflushed = null;
         }
     }
 

@@ -3,20 +3,28 @@ package io.sipserver.relay.netty;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
-import io.sipserver.relay.PeerLatch;
+import java.net.InetSocketAddress;
 
-/** Symmetric latching: the first packet's source becomes the peer this socket's side is sent to. */
+/**
+ * Symmetric latching: the first packet's source becomes the address this socket's side is sent to (and gets a
+ * connected {@link FastPath} socket).
+ */
 final class LatchingHandler extends ChannelInboundHandlerAdapter {
 
-    private final PeerLatch latch;
+    private final Leg leg;
+    private final FastPath fastPath;
 
-    LatchingHandler(PeerLatch latch) {
-        this.latch = latch;
+    LatchingHandler(Leg leg, FastPath fastPath) {
+        this.leg = leg;
+        this.fastPath = fastPath;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        latch.latchIfOpen(((DatagramPacket) msg).sender());
+        InetSocketAddress source = ((DatagramPacket) msg).sender();
+        if (leg.latch.latchIfOpen(source)) {
+            fastPath.connect(leg, source);
+        }
         ctx.fireChannelRead(msg);
     }
 }

@@ -26,11 +26,11 @@ final class NettyRelayStream implements RelayStream {
     private final RtpReceptionStatistics receivedFromA = new RtpReceptionStatistics(DEFAULT_CLOCK_RATE);
     private final RtpReceptionStatistics receivedFromB = new RtpReceptionStatistics(DEFAULT_CLOCK_RATE);
     private final AtomicLong lastPacketMillis;
-    private int portA;
-    private int portB;
+    private volatile int portA;
+    private volatile int portB;
 
     NettyRelayStream(long createdMillis) {
-        lastPacketMillis = new AtomicLong(createdMillis);
+        this.lastPacketMillis = new AtomicLong(createdMillis);
     }
 
     Leg leg(Side side, boolean rtcp) {
@@ -49,9 +49,12 @@ final class NettyRelayStream implements RelayStream {
         return lastPacketMillis;
     }
 
-    void ports(int rtpPortA, int rtpPortB) {
-        portA = rtpPortA;
-        portB = rtpPortB;
+    void port(Side side, int rtpPort) {
+        if (side == Side.A) {
+            portA = rtpPort;
+        } else {
+            portB = rtpPort;
+        }
     }
 
     @Override

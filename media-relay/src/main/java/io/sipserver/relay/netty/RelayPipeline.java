@@ -12,12 +12,13 @@ final class RelayPipeline {
 
     /**
      * Latching, strict source, RTP statistics (RTP sockets only), activity stamp, forwarding out of the other side's
-     * socket of the same kind.
+     * port of the same kind. A leg's unconnected and fast-path sockets get the same pipeline.
      *
      * @param nanoTime monotonic clock for RTP arrival times (jitter)
      */
-    static void install(ChannelPipeline pipeline, NettyRelayStream stream, Leg leg, Clock clock, LongSupplier nanoTime) {
-        pipeline.addLast(new LatchingHandler(leg.latch), new StrictSourceHandler(leg.latch));
+    static void install(ChannelPipeline pipeline, NettyRelayStream stream, Leg leg, FastPath fastPath, Clock clock,
+                        LongSupplier nanoTime) {
+        pipeline.addLast(new LatchingHandler(leg, fastPath), new StrictSourceHandler(leg.latch));
         if (!leg.rtcp) {
             pipeline.addLast(new RtpStatisticsHandler(stream.receivedFrom(leg.side), nanoTime));
         }

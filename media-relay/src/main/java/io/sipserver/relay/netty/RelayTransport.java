@@ -29,21 +29,16 @@ enum RelayTransport {
 
         @Override
         void configure(Bootstrap bootstrap) {
-            // Level-triggered with one read per readiness event: with edge triggering Netty must read until
-            // EAGAIN, which costs a second, empty recvmsg for nearly every packet at RTP rates.
-            // TEMP knobs for measurement
-            if (Boolean.getBoolean("relay.lt")) {
-                bootstrap.option(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED);
-            }
-            int mpr = Integer.getInteger("relay.mpr", 0);
-            if (mpr > 0) {
-                bootstrap.option(io.netty.channel.ChannelOption.MAX_MESSAGES_PER_READ, mpr);
-            }
-            int batch = Integer.getInteger("relay.mmsg", 0);
-            if (batch > 1) {
-                bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 2048);
-                bootstrap.option(io.netty.channel.ChannelOption.RCVBUF_ALLOCATOR, new io.netty.channel.FixedRecvByteBufAllocator(2048 * batch));
-            }
+            // Level-triggered, with one read per readiness event (see NettyMediaRelay): with edge triggering Netty
+            // must read until EAGAIN, an extra empty recvmsg for nearly every packet at RTP rates (measured: 4 %
+            // more CPU). SO_REUSEPORT lets a fast-path socket share its leg's port.
+            bootstrap.option(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED)
+                    .option(EpollChannelOption.SO_REUSEPORT, true);
+        }
+
+        @Override
+        boolean hasFastPath() {
+            return true;
         }
     },
 
@@ -60,7 +55,12 @@ enum RelayTransport {
 
         @Override
         void configure(Bootstrap bootstrap) {
-            // NIO has no transport-specific options worth setting for the relay.
+            // NIO is level-triggered already and has no port sharing: no fast path.
+        }
+
+        @Override
+        boolean hasFastPath() {
+            return false;
         }
     };
 
@@ -73,6 +73,9 @@ enum RelayTransport {
     abstract ChannelFactory<? extends DatagramChannel> channelFactory(SocketProtocolFamily family);
 
     abstract void configure(Bootstrap bootstrap);
+
+    /** Whether latched legs get a connected socket ({@link FastPath}). */
+    abstract boolean hasFastPath();
 
     static RelayTransport best() {
         return Epoll.isAvailable() ? EPOLL : NIO;

@@ -3,7 +3,10 @@ package io.sipserver.relay.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.netty.channel.Channel;
+import io.netty.channel.epoll.Epoll;
 import io.sipserver.config.RelayProperties;
 import io.sipserver.config.testing.MutableClock;
 import io.sipserver.relay.RelayPortsExhaustedException;
@@ -89,6 +92,33 @@ class NettyMediaRelayTest {
         send(alice, stream.rtpPort(Side.A), rtp(2));
 
         assertThat(sequence(receive(bob))).as("Mallory's packet was not relayed").isEqualTo(2);
+        awaitTrue(() -> stream.stats(Side.A).droppedPackets() == 1);
+        assertThat(stream.stats(Side.A).packets()).isEqualTo(2);
+    }
+
+    @Test
+    void withEpollALatchedLegGetsAConnectedSocketAndOthersAreStillDroppedAndCounted() throws Exception {
+        assumeTrue(Epoll.isAvailable(), "native epoll");
+        NettyMediaRelay relay = relay(8, clock, RelayTransport.EPOLL);
+        DatagramSocket alice = socket();
+        DatagramSocket bob = socket();
+        DatagramSocket mallory = socket();
+        RelayStream stream = relay.create("call-1").streams().get(0);
+        stream.setPeer(Side.B, new InetSocketAddress(LOOPBACK, bob.getLocalPort()), null);
+        Leg aliceLeg = ((NettyRelayStream) stream).leg(Side.A, false);
+
+        send(alice, stream.rtpPort(Side.A), rtp(1));
+        receive(bob);
+        awaitTrue(() -> new InetSocketAddress(LOOPBACK, alice.getLocalPort()).equals(onLoop(aliceLeg, () -> {
+            Channel connected = aliceLeg.connected;
+            return connected == null ? null : connected.remoteAddress();
+        })));
+        send(mallory, stream.rtpPort(Side.A), rtp(666));
+        send(alice, stream.rtpPort(Side.A), rtp(2));
+        send(bob, stream.rtpPort(Side.B), rtp(50));
+
+        assertThat(sequence(receive(bob))).isEqualTo(2);
+        assertThat(sequence(receive(alice))).as("sent back through the connected socket").isEqualTo(50);
         awaitTrue(() -> stream.stats(Side.A).droppedPackets() == 1);
         assertThat(stream.stats(Side.A).packets()).isEqualTo(2);
     }
@@ -315,6 +345,11 @@ class NettyMediaRelayTest {
 
     private static int sequence(DatagramPacket packet) {
         return ByteBuffer.wrap(packet.getData(), packet.getOffset(), packet.getLength()).getShort(2) & 0xFFFF;
+    }
+
+    /** Reads event-loop-only state of a leg on its event loop. */
+    private static <T> T onLoop(Leg leg, Callable<T> read) throws Exception {
+        return leg.channel.eventLoop().submit(read).get();
     }
 
     private static void awaitLatched(RelayStream stream, Side side) {

@@ -201,7 +201,7 @@ class RelayPipelineTest {
 
     private EmbeddedChannel socket(NettyRelayStream owner, Leg leg) {
         EmbeddedChannel channel = new EmbeddedChannel();
-        RelayPipeline.install(channel.pipeline(), owner, leg, clock, () -> nanoTime);
+        RelayPipeline.install(channel.pipeline(), owner, leg, FastPath.NONE, clock, () -> nanoTime);
         leg.channel = channel;
         return channel;
     }
