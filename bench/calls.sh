@@ -10,6 +10,9 @@
 # AUTH=1 (default): no trusted peer, every INVITE is challenged (407) and re-sent with credentials
 #   (sip-proxy/src/test/resources/sipp/call-auth.xml as user "caller");
 # AUTH=0: 127.0.0.1 is a trusted peer and the caller is Kamailio's (no INVITE auth), to compare like with like.
+# ADMISSION=on (default): three locations with budgets far above the load, loopback's among them, so every
+#   call is checked and charged (caller and callee legs); ADMISSION=off: admission.enabled=false. Comparing
+#   the two gives the cost of the admission check.
 # The callee's REGISTER is always authenticated. The whole run holds flock /tmp/bench.lock; the server is
 # stopped at the end. Results: bench/results/.
 # Env: AUTH=1 PASSWORD=bench-secret DURATION=20 RATES="500 1000 2000 ..." (find-max)
@@ -18,7 +21,7 @@
 set -euo pipefail
 source "$(dirname "$0")/server-lib.sh"
 bench_lock "$@"
-REPRODUCE="$(env_of AUTH PASSWORD DURATION RATES REFINE HOLD_RATE HOLD_DURATION HOLD_PAUSE_MS SIP_PORT HTTP_PORT JAVA_OPTS JAR SHARED_BENCH)bench/calls.sh"
+REPRODUCE="$(env_of AUTH ADMISSION PASSWORD DURATION RATES REFINE HOLD_RATE HOLD_DURATION HOLD_PAUSE_MS SIP_PORT HTTP_PORT JAVA_OPTS JAR SHARED_BENCH)bench/calls.sh"
 INVITE_AUTH=${AUTH:-1}; DURATION=${DURATION:-20}
 HOLD_RATE=${HOLD_RATE:-200}; HOLD_DURATION=${HOLD_DURATION:-10}; HOLD_PAUSE_MS=${HOLD_PAUSE_MS:-30000}
 HOLD_CALLS=$((HOLD_RATE * HOLD_DURATION))
@@ -37,9 +40,20 @@ fi
 trap server_stop EXIT
 export AUTH=1 PASSWORD                    # the callee's REGISTER (run-calls.sh)
 
-server_start --sip.trusted-peers="$trusted"
+ADMISSION=${ADMISSION:-on}
+case $ADMISSION in
+  on) admission_args=() ;;
+  off) admission_args=(--admission.enabled=false) ;;
+  *) die "ADMISSION must be on or off" ;;
+esac
+server_start --sip.trusted-peers="$trusted" "${admission_args[@]}"
 echo "server pid $SERVER_PID: $(cat "$RUN_DIR/server-cmd.txt")"
 provision_users callee caller
+if [[ $ADMISSION == on ]]; then
+  api_post /api/locations '{"name":"bench-loopback","cidrs":["127.0.0.0/8"],"bandwidthKbps":100000000}' >/dev/null
+  api_post /api/locations '{"name":"bench-branch-1","cidrs":["198.51.100.0/25"],"bandwidthKbps":2048}' >/dev/null
+  api_post /api/locations '{"name":"bench-branch-2","cidrs":["203.0.113.0/25"],"bandwidthKbps":4096}' >/dev/null
+fi
 heap_idle=$(heap_used_kb)
 
 PAUSE_MS=$HOLD_PAUSE_MS OUT=$RUN_DIR/hold "$RUN_DIR/harness/run-calls.sh" "$TARGET" "$HOLD_RATE" "$HOLD_DURATION" \
@@ -67,7 +81,7 @@ left_after=$(api_get /api/calls | jq length)
 
 cat <<EOF | tee "$RUN_DIR/summary.txt"
 
-== our server, calls INVITE..BYE through the proxy, INVITE auth=$INVITE_AUTH, loopback, $(nproc) cores shared with SIPp ==
+== our server, calls INVITE..BYE through the proxy, INVITE auth=$INVITE_AUTH, admission $ADMISSION, loopback, $(nproc) cores shared with SIPp ==
 max sustained for ${DURATION} s, 1 s hold (0 failed, 0 retransmissions): $max calls/s (first failing step: $(per_step "$(result_field "$max_line" first_bad)"))
   at $max/s: setup INVITE -> 200 p50 $(result_field "$best" p50_ms) ms, p99 $(result_field "$best" p99_ms) ms, cpu_proxy $(result_field "$best" cpu_proxy), cpu_sipp_uac $(result_field "$best" cpu_sipp_uac), cpu_sipp_uas $(result_field "$best" cpu_sipp_uas)
 heap in use after full GC: $(mb "$heap_idle") MB idle, $(mb "$heap_live") MB with $live live calls (of $HOLD_CALLS held), $(mb "$heap_after") MB after they ended

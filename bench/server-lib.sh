@@ -70,6 +70,11 @@ api_get() {
   curl -fsS -u "$ADMIN" "$API$1"
 }
 
+# api_post PATH JSON -> JSON body (admin credentials); fails unless the server answers 2xx
+api_post() {
+  curl -fsS -u "$ADMIN" -H 'Content-Type: application/json' -d "$2" "$API$1"
+}
+
 # provision_users NAME... : creates each user with PASSWORD through POST /api/users, 8 connections
 # in parallel (each a keep-alive curl over its share of the users); dies unless every answer is 201.
 provision_users() {
