@@ -39,7 +39,7 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         Channel socket = out.socketFor(destination);
-        if (socket == out.channel) {
+        if (destination != out.connectedTo) {
             socket.write(new DatagramPacket(packet.content(), destination), socket.voidPromise());
         } else {
             socket.write(packet.content(), socket.voidPromise());

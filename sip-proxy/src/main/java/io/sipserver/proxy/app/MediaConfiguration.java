@@ -66,9 +66,9 @@ public class MediaConfiguration {
 
     @Bean
     CallMedia callMedia(MediaRelay relay, RelayProperties relayProps, AdmissionProperties admissionProps,
-            CallAdmission admission) {
+            CallAdmission admission, SipExecutors executors) {
         return new AnchoredCallMedia(relay, relayProps.mode(), new SdpRewriter(),
-                admissionProps.enabled() ? admission : null);
+                admissionProps.enabled() ? admission : null, executors.relayReleases());
     }
 
     /** Media timeout: BYE to both parties, then the call (and its bandwidth and relay session) is released. */

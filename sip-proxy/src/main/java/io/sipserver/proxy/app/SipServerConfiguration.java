@@ -84,8 +84,10 @@ public class SipServerConfiguration {
     @Bean
     StatefulProxy statefulProxy(SipStackRuntime runtime, SipMessages messages, SipExecutors executors,
             SipProperties sip, CallRegistry calls, CallMedia media) {
-        return new StatefulProxy(runtime.provider(), messages, executors.timers(), sip.timerC(),
+        StatefulProxy proxy = new StatefulProxy(runtime.provider(), messages, executors.timers(), sip.timerC(),
                 CallSession.retransmittedAnswers(calls, media, messages));
+        runtime.strayResponses().onStray(proxy::forwardStrayResponse);
+        return proxy;
     }
 
     @Bean

@@ -19,6 +19,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,16 +38,20 @@ public final class AnchoredCallMedia implements CallMedia {
     private final RelayProperties.Mode mode;
     private final SdpRewriter rewriter;
     private final CallAdmission admission;
+    private final Executor releases;
 
     /**
      * @param admission null when admission control is off
+     * @param releases where relay sessions are closed: closing waits for the relay's event loops, which a SIP
+     *     worker thread must not do
      */
     public AnchoredCallMedia(MediaRelay relay, RelayProperties.Mode mode, SdpRewriter rewriter,
-            CallAdmission admission) {
+            CallAdmission admission, Executor releases) {
         this.relay = relay;
         this.mode = mode;
         this.rewriter = rewriter;
         this.admission = admission;
+        this.releases = releases;
     }
 
     @Override
@@ -136,7 +141,7 @@ public final class AnchoredCallMedia implements CallMedia {
         }
         String id = call.relaySessionId();
         if (id != null) {
-            relay.release(id);
+            releases.execute(() -> relay.release(id));
         }
     }
 

@@ -378,7 +378,8 @@ public final class StatefulProxy {
         }
     }
 
-    private void forwardStrayResponse(Response response) {
+    /** A response that matches no client transaction (the stack's valve hands these over directly). */
+    public void forwardStrayResponse(Response response) {
         CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
         int status = response.getStatusCode();
         if (cseq != null && Request.INVITE.equals(cseq.getMethod()) && status >= 200 && status < 300) {

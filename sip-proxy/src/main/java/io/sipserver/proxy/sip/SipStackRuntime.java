@@ -91,6 +91,8 @@ public final class SipStackRuntime implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", Slf4jServerLogger.class.getName());
         p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "ERROR");
+        // Responses without a transaction bypass the stack's linear search of its client transactions.
+        p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", StrayResponseValve.class.getName());
         // Answer RFC 5626 CRLF keep-alives on TCP.
         p.setProperty("gov.nist.javax.sip.MIN_KEEPALIVE_TIME_SECONDS", "1");
         return p;
@@ -98,6 +100,16 @@ public final class SipStackRuntime implements AutoCloseable {
 
     public SipStack stack() {
         return stack;
+    }
+
+    /** The stack's valve for responses without a transaction. */
+    public StrayResponseValve strayResponses() {
+        for (Object valve : ((gov.nist.javax.sip.stack.SIPTransactionStack) stack).sipMessageValves) {
+            if (valve instanceof StrayResponseValve v) {
+                return v;
+            }
+        }
+        throw new IllegalStateException("the stack was created without its StrayResponseValve");
     }
 
     public SipProvider provider() {
