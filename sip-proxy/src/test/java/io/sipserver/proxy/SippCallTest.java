@@ -68,7 +68,7 @@ class SippCallTest {
     @Test
     void thousandsOfCallsLeaveNothingBehind() {
         AdminApi api = api();
-        placeCalls(api, 2000, 150, 10);
+        placeCalls(api, 2000, 100, 10);
         assertThat(liveCallsOnceSettled(api)).isEmpty();
         assertThat(calls.size()).isZero();
         awaitNoRelaySessions();

@@ -267,12 +267,6 @@ public final class NettyMediaRelay implements MediaRelay {
      * fail, or the leg re-latch or close meanwhile, the leg simply goes on through its unconnected socket.
      */
     private void connectFastPath(NettyRelayStream stream, Leg leg, InetSocketAddress peer) {
-        if (Boolean.getBoolean("relay.single")) { // TEMP experiment
-            leg.channel.connect(peer);
-            leg.connected = leg.channel;
-            leg.connectedTo = peer;
-            return;
-        }
         leg.closeFastPath();
         bootstrap.clone(leg.channel.eventLoop())
                 .option(ChannelOption.AUTO_READ, true)
