@@ -39,7 +39,7 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         Channel socket = out.socketFor(destination);
-        if (destination != out.connectedTo) {
+        if (socket == out.channel) {
             socket.write(new DatagramPacket(packet.content(), destination), socket.voidPromise());
         } else {
             socket.write(packet.content(), socket.voidPromise());

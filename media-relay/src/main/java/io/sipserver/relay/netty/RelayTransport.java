@@ -31,7 +31,8 @@ enum RelayTransport {
         void configure(Bootstrap bootstrap) {
             // Level-triggered, with one read per readiness event (see NettyMediaRelay): with edge triggering Netty
             // must read until EAGAIN, an extra empty recvmsg for nearly every packet at RTP rates (measured: 4 %
-            // more CPU). SO_REUSEPORT lets a fast-path socket share its leg's port.
+            // more CPU). SO_REUSEPORT lets a fast-path socket share its leg's port; it would also let another
+            // process of the same user that sets it share a relay port, so give each relay a port range of its own.
             bootstrap.option(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED)
                     .option(EpollChannelOption.SO_REUSEPORT, true);
         }

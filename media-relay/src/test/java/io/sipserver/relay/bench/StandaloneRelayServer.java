@@ -32,7 +32,7 @@ import org.springframework.test.web.servlet.setup.MockMvcBuilders;
  *
  * <p>Configured from the benchmark harness's environment: {@code RTP_PORT_MIN}, {@code RTP_PORT_MAX},
  * {@code RELAY_URL} (its port), {@code RELAY_USER}, {@code RELAY_PASSWORD}, {@code RELAY_MAX_S} (stops after that
- * many seconds), {@code RELAY_IO_THREADS} (default 1).
+ * many seconds), {@code RELAY_IO_THREADS} (default 0: one per core, as {@code relay.io-threads}).
  */
 public final class StandaloneRelayServer {
 
@@ -41,7 +41,7 @@ public final class StandaloneRelayServer {
         long maxSeconds = Long.parseLong(env("RELAY_MAX_S", "600"));
         RelayProperties properties = new RelayProperties("127.0.0.1", "127.0.0.1",
                 Integer.parseInt(env("RTP_PORT_MIN", "30000")), Integer.parseInt(env("RTP_PORT_MAX", "31935")),
-                RelayProperties.Mode.ALWAYS, Duration.ofSeconds(60), Integer.parseInt(env("RELAY_IO_THREADS", "1")));
+                RelayProperties.Mode.ALWAYS, Duration.ofSeconds(60), Integer.parseInt(env("RELAY_IO_THREADS", "0")));
         try (NettyMediaRelay relay = new NettyMediaRelay(properties, "127.0.0.1", Clock.systemUTC())) {
             MockMvc mvc = MockMvcBuilders.standaloneSetup(new RelaySessionController(relay)).build();
             HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", httpPort), 64);
