@@ -17,6 +17,7 @@ import io.sipserver.proxy.pipeline.RequestPipeline;
 import io.sipserver.proxy.pipeline.SanityStage;
 import io.sipserver.proxy.routing.StatefulProxy;
 import io.sipserver.proxy.sip.LocalAddresses;
+import io.sipserver.proxy.sip.RequestGuard;
 import io.sipserver.proxy.sip.SipDispatcher;
 import io.sipserver.proxy.sip.SipMessages;
 import io.sipserver.proxy.sip.SipStackRuntime;
@@ -31,6 +32,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -69,6 +72,12 @@ public class SipServerConfiguration {
         return runtime;
     }
 
+    /** Puts every {@link RequestGuard} bean into the stack's valve, in their {@code @Order}. */
+    @Bean
+    SmartInitializingSingleton requestGuards(SipStackRuntime runtime, ObjectProvider<RequestGuard> guards) {
+        return () -> runtime.inboundValve().guardRequests(guards.orderedStream().toList());
+    }
+
     @Bean
     SipMessages sipMessages(SipStackRuntime runtime, LocalAddresses local) {
         return new SipMessages(runtime, local);
@@ -86,7 +95,7 @@ public class SipServerConfiguration {
             SipProperties sip, CallRegistry calls, CallMedia media) {
         StatefulProxy proxy = new StatefulProxy(runtime.provider(), messages, executors.timers(), sip.timerC(),
                 CallSession.retransmittedAnswers(calls, media, messages));
-        runtime.strayResponses().onStray(proxy::forwardStrayResponse);
+        runtime.inboundValve().onStray(proxy::forwardStrayResponse);
         return proxy;
     }
 

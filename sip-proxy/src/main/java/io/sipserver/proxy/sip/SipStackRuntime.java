@@ -92,7 +92,7 @@ public final class SipStackRuntime implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "ERROR");
         // Responses without a transaction bypass the stack's linear search of its client transactions.
-        p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", StrayResponseValve.class.getName());
+        p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", InboundValve.class.getName());
         // Answer RFC 5626 CRLF keep-alives on TCP.
         p.setProperty("gov.nist.javax.sip.MIN_KEEPALIVE_TIME_SECONDS", "1");
         return p;
@@ -102,14 +102,14 @@ public final class SipStackRuntime implements AutoCloseable {
         return stack;
     }
 
-    /** The stack's valve for responses without a transaction. */
-    public StrayResponseValve strayResponses() {
+    /** The stack's valve: request guards and responses without a transaction. */
+    public InboundValve inboundValve() {
         for (Object valve : ((gov.nist.javax.sip.stack.SIPTransactionStack) stack).sipMessageValves) {
-            if (valve instanceof StrayResponseValve v) {
+            if (valve instanceof InboundValve v) {
                 return v;
             }
         }
-        throw new IllegalStateException("the stack was created without its StrayResponseValve");
+        throw new IllegalStateException("the stack was created without its InboundValve");
     }
 
     public SipProvider provider() {

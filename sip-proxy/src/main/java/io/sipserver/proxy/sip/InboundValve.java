@@ -1,0 +1,104 @@
+package io.sipserver.proxy.sip;
+
+import gov.nist.javax.sip.header.RetryAfter;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import gov.nist.javax.sip.stack.MessageChannel;
+import gov.nist.javax.sip.stack.SIPMessageValve;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.function.Consumer;
+import javax.sip.InvalidArgumentException;
+import javax.sip.SipStack;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stack's SIP_MESSAGE_VALVE: the one place a message passes after parsing and before JAIN-SIP allocates a
+ * transaction for it.
+ * <ul>
+ * <li>Requests go through the {@link RequestGuard}s in order (flood limit, overload, drain); the first that does
+ * not pass decides, and a refusal is answered statelessly on the channel the request came in on. ACKs are never
+ * answered.</li>
+ * <li>Responses that match no client transaction (2xx retransmissions after the INVITE transaction ended) are taken
+ * out before the stack looks for their transaction: for such a response JAIN-SIP 1.3.0-91 walks its whole client
+ * transaction table, so at a few thousand live transactions every stray 2xx costs milliseconds. A hash lookup
+ * decides here; strays go straight to the proxy's stateless relay.</li>
+ * </ul>
+ * The stack creates the valve by class name, so the proxy's parts are attached after start.
+ */
+public class InboundValve implements SIPMessageValve {
+
+    private static final Logger log = LoggerFactory.getLogger(InboundValve.class);
+
+    private volatile SIPTransactionStack stack;
+    private volatile Consumer<Response> strays = response -> { };
+    private volatile RequestGuard[] guards = new RequestGuard[0];
+
+    /** Where responses without a transaction go (the proxy relays 2xx to INVITE statelessly, drops the rest). */
+    public void onStray(Consumer<Response> handler) {
+        this.strays = handler;
+    }
+
+    /** The request checks, in the order they run. */
+    public void guardRequests(List<RequestGuard> checks) {
+        this.guards = checks.toArray(RequestGuard[]::new);
+    }
+
+    @Override
+    public void init(SipStack sipStack) {
+        this.stack = (SIPTransactionStack) sipStack;
+    }
+
+    @Override
+    public boolean processRequest(SIPRequest request, MessageChannel channel) {
+        RequestGuard[] checks = guards;
+        if (checks.length == 0) {
+            return true;
+        }
+        InetAddress source = channel.getPeerPacketSourceAddress();
+        for (RequestGuard guard : checks) {
+            GuardVerdict verdict = guard.check(request, source);
+            if (!verdict.passes()) {
+                if (verdict.status() != 0 && !Request.ACK.equals(request.getMethod())) {
+                    refuse(request, channel, verdict);
+                }
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void refuse(SIPRequest request, MessageChannel channel, GuardVerdict verdict) {
+        try {
+            SIPResponse response = request.createResponse(verdict.status(), verdict.reason());
+            if (verdict.retryAfterSeconds() > 0) {
+                RetryAfter retryAfter = new RetryAfter();
+                retryAfter.setRetryAfter(verdict.retryAfterSeconds());
+                response.setHeader(retryAfter);
+            }
+            channel.sendMessage(response);
+        } catch (IOException | InvalidArgumentException | RuntimeException e) {
+            log.debug("refusal {} to {} not sent: {}", verdict.status(), request.getMethod(), e.toString());
+        }
+    }
+
+    @Override
+    public boolean processResponse(Response response, MessageChannel channel) {
+        SIPTransactionStack s = stack;
+        if (s == null || s.findTransaction((SIPResponse) response, false) != null) {
+            return true;
+        }
+        strays.accept(response);
+        return false;
+    }
+
+    @Override
+    public void destroy() {
+        // Nothing held.
+    }
+}

@@ -1,0 +1,20 @@
+package io.sipserver.proxy.sip;
+
+import gov.nist.javax.sip.message.SIPRequest;
+import java.net.InetAddress;
+
+/**
+ * One check that runs on every request after it is parsed and before the stack allocates a transaction for it
+ * (flood limits, overload, shutdown drain). It must be cheap and must not block: it runs on the stack's worker
+ * threads for every message, including floods.
+ */
+@FunctionalInterface
+public interface RequestGuard {
+
+    /**
+     * @param request the parsed request
+     * @param source the address it came from (the socket peer, not what its Via claims)
+     * @return {@link GuardVerdict#PASS} to let it go on, or a verdict that drops or refuses it
+     */
+    GuardVerdict check(SIPRequest request, InetAddress source);
+}
