@@ -1,6 +1,7 @@
 package io.sipserver.proxy.app;
 
 import io.sipserver.config.CidrRange;
+import io.sipserver.config.OverloadProperties;
 import io.sipserver.config.RegistrarProperties;
 import io.sipserver.config.SipProperties;
 import io.sipserver.proxy.calls.CallMedia;
@@ -66,8 +67,9 @@ public class SipServerConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    SipStackRuntime sipStack(SipProperties sip, SipDispatcher dispatcher) throws Exception {
-        SipStackRuntime runtime = SipStackRuntime.start(sip, dispatcher);
+    SipStackRuntime sipStack(SipProperties sip, OverloadProperties overload, SipDispatcher dispatcher)
+            throws Exception {
+        SipStackRuntime runtime = SipStackRuntime.start(sip, overload, dispatcher);
         log.info("SIP listening on {}:{} ({})", sip.host(), sip.port(), sip.transports());
         return runtime;
     }

@@ -1,5 +1,9 @@
 package io.sipserver.proxy.sip;
 
+import gov.nist.javax.sip.ListeningPointImpl;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
+import gov.nist.javax.sip.stack.UDPMessageProcessor;
+import io.sipserver.config.OverloadProperties;
 import io.sipserver.config.SipProperties;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +32,7 @@ public final class SipStackRuntime implements AutoCloseable {
     private final AddressFactory addressFactory;
     private final HeaderFactory headerFactory;
     private final MessageFactory messageFactory;
+    private final List<UdpReceiveQueue> udpQueues;
 
     private SipStackRuntime(SipStack stack, SipProvider provider, SipFactory factory) throws Exception {
         this.stack = stack;
@@ -35,13 +40,20 @@ public final class SipStackRuntime implements AutoCloseable {
         this.addressFactory = factory.createAddressFactory();
         this.headerFactory = factory.createHeaderFactory();
         this.messageFactory = factory.createMessageFactory();
+        this.udpQueues = new ArrayList<>();
+        for (ListeningPoint point : provider.getListeningPoints()) {
+            if (((ListeningPointImpl) point).getMessageProcessor() instanceof UDPMessageProcessor udp) {
+                udpQueues.add(UdpReceiveQueue.of(udp));
+            }
+        }
     }
 
     /** Creates the stack and binds its listening points (UDP first, then TCP). */
-    public static SipStackRuntime start(SipProperties sip, SipListener listener) throws Exception {
+    public static SipStackRuntime start(SipProperties sip, OverloadProperties overload, SipListener listener)
+            throws Exception {
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
-        SipStack stack = factory.createSipStack(stackProperties(sip));
+        SipStack stack = factory.createSipStack(stackProperties(sip, overload));
         try {
             List<ListeningPoint> points = new ArrayList<>();
             for (SipProperties.Transport t : sip.transports()) {
@@ -62,7 +74,7 @@ public final class SipStackRuntime implements AutoCloseable {
         }
     }
 
-    static Properties stackProperties(SipProperties sip) {
+    static Properties stackProperties(SipProperties sip, OverloadProperties overload) {
         Properties p = new Properties();
         p.setProperty("javax.sip.STACK_NAME", "sip-server-" + STACKS.incrementAndGet());
         // A proxy is dialog-stateless at the transaction layer: the stack must not create dialogs, nor apply UAS
@@ -93,6 +105,11 @@ public final class SipStackRuntime implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "ERROR");
         // Responses without a transaction bypass the stack's linear search of its client transactions.
         p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", InboundValve.class.getName());
+        // The RI's UDP receive queue is unbounded: a burst beyond what the workers absorb would fill the heap.
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", InboundMessageProcessorFactory.class.getName());
+        p.setProperty(InboundMessageProcessorFactory.QUEUE_CAPACITY, Integer.toString(overload.queueCapacity()));
+        // Its own stale-message reaper would hold the replaced queue; the overload guard keeps the wait short.
+        p.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", "0");
         // Answer RFC 5626 CRLF keep-alives on TCP.
         p.setProperty("gov.nist.javax.sip.MIN_KEEPALIVE_TIME_SECONDS", "1");
         return p;
@@ -104,12 +121,35 @@ public final class SipStackRuntime implements AutoCloseable {
 
     /** The stack's valve: request guards and responses without a transaction. */
     public InboundValve inboundValve() {
-        for (Object valve : ((gov.nist.javax.sip.stack.SIPTransactionStack) stack).sipMessageValves) {
+        for (Object valve : ((SIPTransactionStack) stack).sipMessageValves) {
             if (valve instanceof InboundValve v) {
                 return v;
             }
         }
         throw new IllegalStateException("the stack was created without its InboundValve");
+    }
+
+    /** The longest wait, in milliseconds, of the datagrams most recently taken from the UDP receive queues. */
+    public long udpQueueWaitMillis() {
+        long longest = 0;
+        for (UdpReceiveQueue queue : udpQueues) {
+            longest = Math.max(longest, queue.lastWaitMillis());
+        }
+        return longest;
+    }
+
+    /** UDP datagrams dropped on arrival because a receive queue was full. */
+    public long udpDatagramsDropped() {
+        long sum = 0;
+        for (UdpReceiveQueue queue : udpQueues) {
+            sum += queue.dropped();
+        }
+        return sum;
+    }
+
+    /** Live server transactions (each request the stack is handling or remembering for retransmissions). */
+    public int serverTransactions() {
+        return ((SIPTransactionStack) stack).getServerTransactionTableSize();
     }
 
     public SipProvider provider() {

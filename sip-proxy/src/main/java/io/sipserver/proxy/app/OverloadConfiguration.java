@@ -1,0 +1,34 @@
+package io.sipserver.proxy.app;
+
+import io.sipserver.config.OverloadProperties;
+import io.sipserver.proxy.guard.OverloadGuard;
+import io.sipserver.proxy.sip.RequestGuard;
+import io.sipserver.proxy.sip.SipStackRuntime;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+
+/** Overload control: the guard that answers 503 to new work while the stack is behind. */
+@Configuration(proxyBeanMethods = false)
+public class OverloadConfiguration {
+
+    @Bean
+    @Order(20)
+    @ConditionalOnBooleanProperty(name = "sip.overload.enabled", matchIfMissing = true)
+    RequestGuard overloadGuard(SipStackRuntime runtime, OverloadProperties overload) {
+        OverloadGuard.Load load = new OverloadGuard.Load() {
+            @Override
+            public long queueWaitMillis() {
+                return runtime.udpQueueWaitMillis();
+            }
+
+            @Override
+            public int serverTransactions() {
+                return runtime.serverTransactions();
+            }
+        };
+        return new OverloadGuard(load, overload.maxQueueWait(), overload.maxServerTransactions(),
+                overload.retryAfter());
+    }
+}

@@ -1,0 +1,61 @@
+package io.sipserver.proxy.guard;
+
+import gov.nist.javax.sip.message.SIPRequest;
+import io.sipserver.proxy.sip.GuardVerdict;
+import io.sipserver.proxy.sip.RequestGuard;
+import java.net.InetAddress;
+import java.time.Duration;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+/**
+ * Refuses new work when the server is behind, so that work already accepted completes (RFC 6357). New INVITEs and
+ * REGISTERs get 503 with Retry-After at once while the receive queue's wait or the server transaction table is
+ * above its bound; everything that belongs to calls in progress (ACK, BYE, CANCEL, re-INVITEs, responses) still
+ * passes. A refusal costs a parse and one stateless response, a tenth of what routing a request costs, so
+ * refusing keeps up with offered load far above what the server can route. Bounding new transactions this way also
+ * bounds the stack's server transaction table: what still enters it while refusing belongs to live calls.
+ */
+public final class OverloadGuard implements RequestGuard {
+
+    /** What the guard reads off the running stack. */
+    public interface Load {
+        /** How long the latest message waited before a worker took it, in milliseconds. */
+        long queueWaitMillis();
+
+        /** Live server transactions. */
+        int serverTransactions();
+    }
+
+    private final Load load;
+    private final long maxQueueWaitMillis;
+    private final int maxServerTransactions;
+    private final GuardVerdict busy;
+
+    public OverloadGuard(Load load, Duration maxQueueWait, int maxServerTransactions, Duration retryAfter) {
+        this.load = load;
+        this.maxQueueWaitMillis = maxQueueWait.toMillis();
+        this.maxServerTransactions = maxServerTransactions;
+        this.busy = GuardVerdict.refuse(Response.SERVICE_UNAVAILABLE, (int) retryAfter.toSeconds(), "Overloaded");
+    }
+
+    @Override
+    public GuardVerdict check(SIPRequest request, InetAddress source) {
+        if (!startsNewWork(request)) {
+            return GuardVerdict.PASS;
+        }
+        if (load.queueWaitMillis() > maxQueueWaitMillis || load.serverTransactions() > maxServerTransactions) {
+            return busy;
+        }
+        return GuardVerdict.PASS;
+    }
+
+    /** An INVITE outside any dialog (no To tag), or a REGISTER. */
+    static boolean startsNewWork(SIPRequest request) {
+        String method = request.getMethod();
+        if (Request.REGISTER.equals(method)) {
+            return true;
+        }
+        return Request.INVITE.equals(method) && request.getToTag() == null;
+    }
+}

@@ -1,0 +1,91 @@
+package io.sipserver.proxy.sip;
+
+import gov.nist.javax.sip.stack.DatagramQueuedMessageDispatch;
+import gov.nist.javax.sip.stack.UDPMessageProcessor;
+import java.lang.reflect.Field;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The queue between a UDP listening point's reader thread and the stack's worker threads. JAIN-SIP 1.3.0-91's own
+ * is unbounded, so a burst the workers cannot absorb grows it until the heap is gone; this one holds at most
+ * {@code capacity} datagrams and drops new arrivals beyond that (as a full socket buffer would). It also records how
+ * long the last datagram taken waited: the processing delay that overload control watches.
+ */
+public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMessageDispatch> {
+
+    private static final long serialVersionUID = 1L;
+    private static final Field MESSAGE_QUEUE = messageQueueField();
+
+    private final transient LongAdder dropped = new LongAdder();
+    private volatile long lastWaitMillis;
+
+    UdpReceiveQueue(int capacity) {
+        super(capacity);
+    }
+
+    /** Puts a new bounded queue into a UDP processor that has not started yet. */
+    static void install(UDPMessageProcessor processor, int capacity) {
+        try {
+            MESSAGE_QUEUE.set(processor, new UdpReceiveQueue(capacity));
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot bound the UDP receive queue of JAIN-SIP", e);
+        }
+    }
+
+    /** The queue of a processor created by {@link InboundMessageProcessorFactory}. */
+    static UdpReceiveQueue of(UDPMessageProcessor processor) {
+        try {
+            return (UdpReceiveQueue) MESSAGE_QUEUE.get(processor);
+        } catch (IllegalAccessException | ClassCastException e) {
+            throw new IllegalStateException("the UDP processor was not created with a bounded receive queue", e);
+        }
+    }
+
+    private static Field messageQueueField() {
+        try {
+            Field f = UDPMessageProcessor.class.getDeclaredField("messageQueue");
+            f.setAccessible(true);
+            return f;
+        } catch (NoSuchFieldException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @Override
+    public boolean offer(DatagramQueuedMessageDispatch message) {
+        if (super.offer(message)) {
+            return true;
+        }
+        dropped.increment();
+        return false;
+    }
+
+    @Override
+    public DatagramQueuedMessageDispatch take() throws InterruptedException {
+        return waited(super.take());
+    }
+
+    @Override
+    public DatagramQueuedMessageDispatch poll(long timeout, TimeUnit unit) throws InterruptedException {
+        return waited(super.poll(timeout, unit));
+    }
+
+    private DatagramQueuedMessageDispatch waited(DatagramQueuedMessageDispatch message) {
+        if (message != null) {
+            lastWaitMillis = System.currentTimeMillis() - message.getReceptionTime();
+        }
+        return message;
+    }
+
+    /** How long the datagram most recently handed to a worker had waited, in milliseconds. */
+    public long lastWaitMillis() {
+        return lastWaitMillis;
+    }
+
+    /** Datagrams dropped on arrival because the queue was full. */
+    public long dropped() {
+        return dropped.sum();
+    }
+}

@@ -1,0 +1,77 @@
+package io.sipserver.proxy.guard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.parser.StringMsgParser;
+import io.sipserver.proxy.sip.GuardVerdict;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class OverloadGuardTest {
+
+    private long wait;
+    private int transactions;
+    private final OverloadGuard guard = new OverloadGuard(new OverloadGuard.Load() {
+        @Override
+        public long queueWaitMillis() {
+            return wait;
+        }
+
+        @Override
+        public int serverTransactions() {
+            return transactions;
+        }
+    }, Duration.ofMillis(100), 1000, Duration.ofSeconds(3));
+
+    @Test
+    void passesEverythingWhileTheServerKeepsUp() throws Exception {
+        wait = 100;
+        transactions = 1000;
+        assertThat(guard.check(request("INVITE", null), InetAddress.getLoopbackAddress())).isSameAs(GuardVerdict.PASS);
+        assertThat(guard.check(request("REGISTER", null), InetAddress.getLoopbackAddress())).isSameAs(GuardVerdict.PASS);
+    }
+
+    @Test
+    void refusesNewCallsAndRegistrationsWhenMessagesWaitTooLong() throws Exception {
+        wait = 101;
+        assertRefused(guard.check(request("INVITE", null), InetAddress.getLoopbackAddress()));
+        assertRefused(guard.check(request("REGISTER", null), InetAddress.getLoopbackAddress()));
+    }
+
+    @Test
+    void refusesNewWorkWhenTheTransactionTableIsFull() throws Exception {
+        transactions = 1001;
+        assertRefused(guard.check(request("INVITE", null), InetAddress.getLoopbackAddress()));
+    }
+
+    @Test
+    void letsRequestsOfCallsInProgressThrough() throws Exception {
+        wait = 10_000;
+        transactions = 1_000_000;
+        for (String method : new String[] {"ACK", "BYE", "CANCEL", "OPTIONS"}) {
+            assertThat(guard.check(request(method, null), InetAddress.getLoopbackAddress())).isSameAs(GuardVerdict.PASS);
+        }
+        assertThat(guard.check(request("INVITE", "callee-tag"), InetAddress.getLoopbackAddress()))
+                .as("re-INVITE").isSameAs(GuardVerdict.PASS);
+    }
+
+    private static void assertRefused(GuardVerdict verdict) {
+        assertThat(verdict.status()).isEqualTo(503);
+        assertThat(verdict.retryAfterSeconds()).isEqualTo(3);
+    }
+
+    private static SIPRequest request(String method, String toTag) throws Exception {
+        String text = method + " sip:bob@example.test SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-1\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:alice@example.test>;tag=a\r\n"
+                + "To: <sip:bob@example.test>" + (toTag == null ? "" : ";tag=" + toTag) + "\r\n"
+                + "Call-ID: c1\r\n"
+                + "CSeq: 1 " + method + "\r\n"
+                + "Content-Length: 0\r\n\r\n";
+        return (SIPRequest) new StringMsgParser().parseSIPMessage(text.getBytes(StandardCharsets.US_ASCII), true, false, null);
+    }
+}
