@@ -8,7 +8,9 @@ import gov.nist.javax.sip.stack.SIPMessageValve;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.text.ParseException;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import javax.sip.InvalidArgumentException;
 import javax.sip.SipStack;
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>Requests go through the {@link RequestGuard}s in order (flood limit, overload, drain); the first that does
  * not pass decides, and a refusal is answered statelessly on the channel the request came in on. ACKs are never
- * answered.</li>
+ * answered; the ACK that acknowledges a refusal (its To tag is the refusal's) is dropped here, as no transaction
+ * or dialog exists for it.</li>
  * <li>Responses that match no client transaction (2xx retransmissions after the INVITE transaction ended) are taken
  * out before the stack looks for their transaction: for such a response JAIN-SIP 1.3.0-91 walks its whole client
  * transaction table, so at a few thousand live transactions every stray 2xx costs milliseconds. A hash lookup
@@ -34,6 +37,10 @@ import org.slf4j.LoggerFactory;
 public class InboundValve implements SIPMessageValve {
 
     private static final Logger log = LoggerFactory.getLogger(InboundValve.class);
+
+    /** To-tag prefix of stateless refusals, so the ACKs for them are recognised without state. */
+    private static final String REFUSAL_TAG = "rf-";
+    private static final AtomicLong REFUSALS = new AtomicLong();
 
     private volatile SIPTransactionStack stack;
     private volatile Consumer<Response> strays = response -> { };
@@ -56,6 +63,12 @@ public class InboundValve implements SIPMessageValve {
 
     @Override
     public boolean processRequest(SIPRequest request, MessageChannel channel) {
+        if (Request.ACK.equals(request.getMethod())) {
+            String toTag = request.getToTag();
+            if (toTag != null && toTag.startsWith(REFUSAL_TAG)) {
+                return false;
+            }
+        }
         RequestGuard[] checks = guards;
         if (checks.length == 0) {
             return true;
@@ -76,13 +89,16 @@ public class InboundValve implements SIPMessageValve {
     private static void refuse(SIPRequest request, MessageChannel channel, GuardVerdict verdict) {
         try {
             SIPResponse response = request.createResponse(verdict.status(), verdict.reason());
+            if (response.getToTag() == null) {
+                response.getTo().setTag(REFUSAL_TAG + Long.toString(REFUSALS.incrementAndGet(), 36));
+            }
             if (verdict.retryAfterSeconds() > 0) {
                 RetryAfter retryAfter = new RetryAfter();
                 retryAfter.setRetryAfter(verdict.retryAfterSeconds());
                 response.setHeader(retryAfter);
             }
             channel.sendMessage(response);
-        } catch (IOException | InvalidArgumentException | RuntimeException e) {
+        } catch (IOException | InvalidArgumentException | ParseException | RuntimeException e) {
             log.debug("refusal {} to {} not sent: {}", verdict.status(), request.getMethod(), e.toString());
         }
     }
