@@ -8,6 +8,7 @@ import io.sipserver.config.SipProperties;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sip.ListeningPoint;
 import javax.sip.SipFactory;
@@ -33,6 +34,7 @@ public final class SipStackRuntime implements AutoCloseable {
     private final HeaderFactory headerFactory;
     private final MessageFactory messageFactory;
     private final List<UdpReceiveQueue> udpQueues;
+    private final AtomicBoolean stopped = new AtomicBoolean();
 
     private SipStackRuntime(SipStack stack, SipProvider provider, SipFactory factory) throws Exception {
         this.stack = stack;
@@ -168,8 +170,11 @@ public final class SipStackRuntime implements AutoCloseable {
         return messageFactory;
     }
 
+    /** Stops the stack once; graceful shutdown stops it before Spring destroys this bean. */
     @Override
     public void close() {
-        stack.stop();
+        if (stopped.compareAndSet(false, true)) {
+            stack.stop();
+        }
     }
 }

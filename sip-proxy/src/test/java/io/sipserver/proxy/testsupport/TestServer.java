@@ -29,6 +29,8 @@ public final class TestServer {
         registry.add("relay.port-min", () -> relayBase);
         registry.add("relay.port-max", () -> relayBase + 1999);
         registry.add("relay.host", () -> "127.0.0.1");
+        // Closing the context at the end of the test run hangs up calls a test left up, without waiting.
+        registry.add("sip.shutdown.drain", () -> "0s");
         return sipPort;
     }
 
