@@ -135,6 +135,11 @@ public final class AuthFailureTracker {
         }
     }
 
+    /** User/address pairs plus addresses tracked now (each table bounded by the cap). */
+    public int trackedEntries() {
+        return users.size() + addresses.size();
+    }
+
     private static String nameOf(String user) {
         return user == null ? "" : user;
     }
