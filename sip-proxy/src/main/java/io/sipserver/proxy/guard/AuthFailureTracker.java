@@ -34,6 +34,8 @@ public final class AuthFailureTracker {
     private final long windowMillis;
     private final long coolDownMillis;
     private final long failureDelayMillis;
+    private final Duration window;
+    private final Duration coolDown;
     private final BoundedTable<UserAtAddress, Failures> users;
     private final BoundedTable<InetAddress, Failures> addresses;
 
@@ -55,6 +57,8 @@ public final class AuthFailureTracker {
         this.windowMillis = window.toMillis();
         this.coolDownMillis = coolDown.toMillis();
         this.failureDelayMillis = failureDelay.toMillis();
+        this.window = window;
+        this.coolDown = coolDown;
         // Sweeping a full table is a walk over it: at most once a second.
         this.users = new BoundedTable<>(maxTracked, 1000);
         this.addresses = new BoundedTable<>(maxTracked, 1000);
@@ -102,9 +106,9 @@ public final class AuthFailureTracker {
         String name = nameOf(user);
         Failures address = addresses.getOrCreate(source, now, a -> new Failures());
         if (address != null && address.fail(now, maxFailuresPerAddress)) {
-            log.warn("{} failed digest attempts from {} within {} ms: refusing it for {} ms (except users that "
-                    + "authenticated from it meanwhile)", maxFailuresPerAddress, source.getHostAddress(),
-                    windowMillis, coolDownMillis);
+            log.warn("{} failed digest attempts from {} within {}: refusing it for {} (except users that "
+                    + "authenticated from it meanwhile)", maxFailuresPerAddress, source.getHostAddress(), window,
+                    coolDown);
         }
         Failures pair = users.getOrCreate(new UserAtAddress(name, source), now, k -> new Failures());
         if (pair == null) {
@@ -112,8 +116,8 @@ public final class AuthFailureTracker {
         }
         int inARow = pair.failuresInARow();
         if (pair.fail(now, maxFailures)) {
-            log.warn("{} failed digest attempts for user '{}' from {} within {} ms: refusing it there for {} ms",
-                    maxFailures, name, source.getHostAddress(), windowMillis, coolDownMillis);
+            log.warn("{} failed digest attempts for user '{}' from {} within {}: refusing it there for {}",
+                    maxFailures, name, source.getHostAddress(), window, coolDown);
         }
         return inARow * failureDelayMillis;
     }
