@@ -7,6 +7,7 @@ import io.sipserver.config.SipProperties;
 import io.sipserver.proxy.calls.CallMedia;
 import io.sipserver.proxy.calls.CallRegistry;
 import io.sipserver.proxy.calls.CallSession;
+import io.sipserver.proxy.guard.AuthFailureTracker;
 import io.sipserver.proxy.pipeline.CallRoutingStage;
 import io.sipserver.proxy.pipeline.CancelStage;
 import io.sipserver.proxy.pipeline.DigestChallenger;
@@ -105,8 +106,9 @@ public class SipServerConfiguration {
     RequestPipeline requestPipeline(SipProperties sip, LocalAddresses local, LocationService locations,
             UserService users, DigestAuthenticator authenticator, StatefulProxy proxy, CallRegistry calls,
             CallMedia media, Clock clock, SipDispatcher dispatcher, SipStackRuntime runtime, SipMessages messages,
-            SipExecutors executors) {
-        DigestChallenger digest = new DigestChallenger(authenticator, RegistrarConfiguration.realm(sip));
+            SipExecutors executors, AuthFailureTracker authFailures) {
+        DigestChallenger digest = new DigestChallenger(authenticator, RegistrarConfiguration.realm(sip), authFailures,
+                executors.timers());
         List<CidrRange> trusted = sip.trustedPeers().stream().map(CidrRange::parse).toList();
         RequestPipeline pipeline = new RequestPipeline(List.of(
                 new SanityStage(),

@@ -1,10 +1,16 @@
 package io.sipserver.proxy.pipeline;
 
+import io.sipserver.proxy.guard.AuthFailureTracker;
 import io.sipserver.proxy.sip.SipMessages;
 import io.sipserver.registrar.auth.AuthResult;
 import io.sipserver.registrar.auth.DigestAuthenticator;
 import java.text.ParseException;
 import java.util.ListIterator;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sip.InvalidArgumentException;
+import javax.sip.SipException;
 import javax.sip.header.Header;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
@@ -12,7 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Digest authentication of a request, for the registrar (401 / WWW-Authenticate / Authorization) and for the
- * proxy (407 / Proxy-Authenticate / Proxy-Authorization), with the same rules for both.
+ * proxy (407 / Proxy-Authenticate / Proxy-Authorization), with the same rules for both. Failures are reported to
+ * the {@link AuthFailureTracker}: repeated ones are answered late (from a timer, never by holding a SIP worker
+ * thread), and a user or address it has locked gets 403 with Retry-After before its credentials are even checked.
  */
 public final class DigestChallenger {
 
@@ -36,15 +44,22 @@ public final class DigestChallenger {
 
     private final DigestAuthenticator authenticator;
     private final String realm;
+    private final AuthFailureTracker failures;
+    private final ScheduledExecutorService timers;
 
-    public DigestChallenger(DigestAuthenticator authenticator, String realm) {
+    /** @param timers where held-back refusals are sent from */
+    public DigestChallenger(DigestAuthenticator authenticator, String realm, AuthFailureTracker failures,
+            ScheduledExecutorService timers) {
         this.authenticator = authenticator;
         this.realm = realm;
+        this.failures = failures;
+        this.timers = timers;
     }
 
     /**
-     * Returns the authenticated user name, or null after having answered the request: a challenge when there are
-     * no credentials for our realm or the nonce is stale, 403 when the credentials are wrong.
+     * Returns the authenticated user name, or null after having answered the request (or arranged the answer): a
+     * challenge when there are no credentials for our realm or the nonce is stale, 403 when the credentials are
+     * wrong or the user is locked out from this address.
      */
     public String authenticate(RequestContext ctx, Kind kind) {
         String credentials = credentialsForRealm(ctx, kind);
@@ -52,8 +67,15 @@ public final class DigestChallenger {
             challenge(ctx, kind, false);
             return null;
         }
+        String claimedUser = parameter(credentials, "username");
+        long lockedForMillis = failures.lockedForMillis(claimedUser, ctx.sourceAddress());
+        if (lockedForMillis > 0) {
+            refuseLocked(ctx, lockedForMillis);
+            return null;
+        }
         AuthResult result = authenticator.verify(credentials, ctx.method());
         if (result instanceof AuthResult.Authenticated ok) {
+            failures.succeeded(ok.username(), ctx.sourceAddress());
             return ok.username();
         }
         if (result instanceof AuthResult.Stale) {
@@ -61,28 +83,61 @@ public final class DigestChallenger {
             return null;
         }
         String reason = result instanceof AuthResult.Rejected r ? r.reason() : "bad credentials";
+        long delayMillis = failures.failed(claimedUser, ctx.sourceAddress());
         log.info("{} from {}:{} refused: {}", ctx.method(), ctx.sourceHost(), ctx.sourcePort(), reason);
-        ctx.respond(403, "Forbidden (" + reason + ")");
+        respondLater(ctx, delayMillis, 403, "Forbidden (" + reason + ")");
         return null;
+    }
+
+    /** 403 rather than 503: the server is not overloaded, and a 503 would send the phone to another server. */
+    private static void refuseLocked(RequestContext ctx, long lockedForMillis) {
+        log.debug("{} from {} refused: locked after failed attempts", ctx.method(), ctx.sourceHost());
+        Response r = ctx.sip().response(ctx.request(), 403, "Forbidden (too many failed attempts)");
+        try {
+            r.addHeader(ctx.sip().headers().createRetryAfterHeader((int) ((lockedForMillis + 999) / 1000)));
+        } catch (InvalidArgumentException e) {
+            throw new IllegalStateException(e);
+        }
+        ctx.respond(r);
+    }
+
+    /**
+     * Sends the refusal after {@code delayMillis} from a timer. The server transaction exists before, so the
+     * client's retransmissions are absorbed meanwhile.
+     */
+    private void respondLater(RequestContext ctx, long delayMillis, int status, String reason) {
+        if (delayMillis > 0) {
+            try {
+                ctx.serverTransaction();
+                timers.schedule(() -> ctx.respond(status, reason), delayMillis, TimeUnit.MILLISECONDS);
+                return;
+            } catch (RequestContext.DuplicateRequest e) {
+                return;
+            } catch (SipException | RejectedExecutionException e) {
+                log.debug("refusal of {} from {} not held back: {}", ctx.method(), ctx.sourceHost(), e.toString());
+            }
+        }
+        ctx.respond(status, reason);
     }
 
     private String credentialsForRealm(RequestContext ctx, Kind kind) {
         ListIterator<Header> it = ctx.request().getHeaders(kind.credentialsHeader);
         while (it.hasNext()) {
             String value = SipMessages.headerValue(it.next());
-            if (value != null && realmOf(value).equals(realm)) {
+            if (value != null && parameter(value, "realm").equals(realm)) {
                 return value;
             }
         }
         return null;
     }
 
-    private static String realmOf(String credentials) {
-        int i = credentials.indexOf("realm=");
+    /** A parameter of a Digest credential, unquoted; "" when absent. */
+    private static String parameter(String credentials, String name) {
+        int i = credentials.indexOf(name + "=");
         if (i < 0) {
             return "";
         }
-        int start = i + 6;
+        int start = i + name.length() + 1;
         if (start < credentials.length() && credentials.charAt(start) == '"') {
             int end = credentials.indexOf('"', start + 1);
             return end < 0 ? "" : credentials.substring(start + 1, end);

@@ -67,6 +67,7 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
     private final String proxyHost;
     private final int proxyPort;
     private final String transport;
+    private final String localHost;
     private final SipStack stack;
     private final SipProvider provider;
     private final AddressFactory addresses;
@@ -86,7 +87,17 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
      */
     public TestUserAgent(String user, String password, String domain, String proxy, String transport)
             throws Exception {
+        this(user, password, domain, proxy, transport, "127.0.0.1");
+    }
+
+    /**
+     * An agent bound to {@code localHost}, another loopback address such as 127.0.0.2, so that the server sees it
+     * come from a source address of its own.
+     */
+    public TestUserAgent(String user, String password, String domain, String proxy, String transport,
+            String localHost) throws Exception {
         this.user = user;
+        this.localHost = localHost;
         this.password = password;
         this.domain = domain;
         this.proxyHost = proxy.substring(0, proxy.lastIndexOf(':'));
@@ -102,7 +113,7 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.STACK_LOGGER", "io.sipserver.proxy.sip.Slf4jStackLogger");
         p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", "io.sipserver.proxy.sip.Slf4jServerLogger");
         this.stack = factory.createSipStack(p);
-        ListeningPoint lp = bind(stack, transport);
+        ListeningPoint lp = bind(stack, localHost, transport);
         this.localPort = lp.getPort();
         this.provider = stack.createSipProvider(lp);
         provider.addSipListener(this);
@@ -112,11 +123,11 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
         this.messages = factory.createMessageFactory();
     }
 
-    private static ListeningPoint bind(SipStack stack, String transport) throws Exception {
+    private static ListeningPoint bind(SipStack stack, String host, String transport) throws Exception {
         for (int attempt = 0; attempt < 20; attempt++) {
             int port = FreePorts.udpAndTcp();
             try {
-                return stack.createListeningPoint("127.0.0.1", port, transport);
+                return stack.createListeningPoint(host, port, transport);
             } catch (Exception e) {
                 // taken meanwhile: try another
             }
@@ -138,7 +149,7 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
 
     /** This agent's Contact URI. */
     public String contact() {
-        return "sip:" + user + "@127.0.0.1:" + localPort + (transport.equals("udp") ? "" : ";transport=" + transport);
+        return "sip:" + user + "@" + localHost + ":" + localPort + (transport.equals("udp") ? "" : ";transport=" + transport);
     }
 
     // ---------------------------------------------------------------- requests out
@@ -149,7 +160,7 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
         FromHeader from = headers.createFromHeader(addresses.createAddress("sip:" + user + "@" + domain),
                 Long.toHexString(ThreadLocalRandom.current().nextLong()));
         ToHeader to = headers.createToHeader(addresses.createAddress(toUri), null);
-        List<ViaHeader> via = new ArrayList<>(List.of(headers.createViaHeader("127.0.0.1", localPort, transport, null)));
+        List<ViaHeader> via = new ArrayList<>(List.of(headers.createViaHeader(localHost, localPort, transport, null)));
         Request r = messages.createRequest(ruri, method, headers.createCallIdHeader(callId),
                 headers.createCSeqHeader(cseq.getAndIncrement(), method), from, to, via,
                 headers.createMaxForwardsHeader(70));
@@ -270,7 +281,7 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
                 headers.createFromHeader(addresses.createAddress("sip:" + user + "@" + domain),
                         Long.toHexString(ThreadLocalRandom.current().nextLong())),
                 headers.createToHeader(addresses.createAddress("sip:" + user + "@" + domain), null),
-                new ArrayList<>(List.of(headers.createViaHeader("127.0.0.1", localPort, transport, null))),
+                new ArrayList<>(List.of(headers.createViaHeader(localHost, localPort, transport, null))),
                 headers.createMaxForwardsHeader(70));
         for (String c : contactValues) {
             r.addHeader(headers.createHeader(ContactHeader.NAME, c));
@@ -316,7 +327,7 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
                 + ", cnonce=\"" + cnonce + "\"";
         Request again = (Request) request.clone();
         again.removeHeader(ViaHeader.NAME);
-        again.addHeader(headers.createViaHeader("127.0.0.1", localPort, transport, null));
+        again.addHeader(headers.createViaHeader(localHost, localPort, transport, null));
         again.removeHeader(RouteHeader.NAME);
         ((CSeqHeader) again.getHeader(CSeqHeader.NAME)).setSeqNumber(cseq.getAndIncrement());
         again.setHeader(headers.createHeader(proxy ? "Proxy-Authorization" : AuthorizationHeader.NAME, value));
@@ -387,7 +398,7 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
                 headers.createCSeqHeader(seq, method),
                 (FromHeader) invite.getHeader(FromHeader.NAME),
                 (ToHeader) ok.getHeader(ToHeader.NAME),
-                new ArrayList<>(List.of(headers.createViaHeader("127.0.0.1", localPort, transport, null))),
+                new ArrayList<>(List.of(headers.createViaHeader(localHost, localPort, transport, null))),
                 headers.createMaxForwardsHeader(70));
         // Route set = Record-Route of the response, in order (we are the caller).
         ListIterator<Header> rr = ok.getHeaders(RecordRouteHeader.NAME);
@@ -502,7 +513,7 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
                 ((FromHeader) invite.getHeader(FromHeader.NAME)).getTag());
         Request r = messages.createRequest(callerContact.getAddress().getURI(), method,
                 (CallIdHeader) invite.getHeader(CallIdHeader.NAME), headers.createCSeqHeader(seq, method), from, to,
-                new ArrayList<>(List.of(headers.createViaHeader("127.0.0.1", localPort, transport, null))),
+                new ArrayList<>(List.of(headers.createViaHeader(localHost, localPort, transport, null))),
                 headers.createMaxForwardsHeader(70));
         List<Address> rr = new ArrayList<>();
         ListIterator<Header> it = invite.getHeaders(RecordRouteHeader.NAME);
