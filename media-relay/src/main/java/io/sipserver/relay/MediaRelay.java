@@ -36,6 +36,9 @@ public interface MediaRelay extends AutoCloseable {
 
     int freePortPairs();
 
+    /** What the relay has received since it started, over live and released sessions; computed when called. */
+    RelayTraffic traffic();
+
     @Override
     void close();
 }
