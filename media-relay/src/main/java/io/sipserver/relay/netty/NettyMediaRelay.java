@@ -164,6 +164,11 @@ public final class NettyMediaRelay implements MediaRelay {
     }
 
     @Override
+    public boolean running() {
+        return !group.isShuttingDown();
+    }
+
+    @Override
     public RelayTraffic traffic() {
         return traffic.total(sessions.values());
     }

@@ -1,5 +1,6 @@
 package io.sipserver.proxy.sip;
 
+import gov.nist.javax.sip.stack.SIPTransactionStack;
 import io.sipserver.config.SipProperties;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,7 @@ public final class SipStackRuntime implements AutoCloseable {
     private final AddressFactory addressFactory;
     private final HeaderFactory headerFactory;
     private final MessageFactory messageFactory;
+    private volatile SipTraffic traffic = SipTraffic.NONE;
 
     private SipStackRuntime(SipStack stack, SipProvider provider, SipFactory factory) throws Exception {
         this.stack = stack;
@@ -104,12 +106,41 @@ public final class SipStackRuntime implements AutoCloseable {
 
     /** The stack's valve: request guards and responses without a transaction. */
     public InboundValve inboundValve() {
-        for (Object valve : ((gov.nist.javax.sip.stack.SIPTransactionStack) stack).sipMessageValves) {
+        for (Object valve : transactionStack().sipMessageValves) {
             if (valve instanceof InboundValve v) {
                 return v;
             }
         }
         throw new IllegalStateException("the stack was created without its InboundValve");
+    }
+
+    /** Counts what the stack receives (through its valve) and the responses sent through {@link SipMessages}. */
+    public void countTrafficWith(SipTraffic counters) {
+        this.traffic = counters;
+        inboundValve().countWith(counters);
+    }
+
+    public SipTraffic traffic() {
+        return traffic;
+    }
+
+    /** Server transactions in the stack's table now (a terminated one stays until the stack removes it). */
+    public int serverTransactions() {
+        return transactionStack().getServerTransactionTableSize();
+    }
+
+    /** Client transactions in the stack's table now. */
+    public int clientTransactions() {
+        return transactionStack().getClientTransactionTableSize();
+    }
+
+    /** False once the stack has been stopped. */
+    public boolean running() {
+        return transactionStack().isAlive();
+    }
+
+    private SIPTransactionStack transactionStack() {
+        return (SIPTransactionStack) stack;
     }
 
     public SipProvider provider() {
