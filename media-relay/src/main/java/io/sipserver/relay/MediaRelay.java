@@ -36,6 +36,12 @@ public interface MediaRelay extends AutoCloseable {
 
     int freePortPairs();
 
+    /** False once the relay is closing or closed (its sockets and event loops going away). */
+    boolean running();
+
+    /** What the relay has received since it started, over live and released sessions; computed when called. */
+    RelayTraffic traffic();
+
     @Override
     void close();
 }

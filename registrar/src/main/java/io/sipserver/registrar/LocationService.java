@@ -177,6 +177,11 @@ public final class LocationService {
         return count.get();
     }
 
+    /** Addresses-of-record with bindings in memory (including ones whose bindings have all expired, until swept). */
+    public int aorCount() {
+        return bindings.size();
+    }
+
     /** Runs inside compute: sets the new list (null when empty, which removes the AOR) and keeps the count. */
     private List<Binding> replace(List<Binding> current, List<Binding> next) {
         count.addAndGet(next.size() - (current == null ? 0 : current.size()));

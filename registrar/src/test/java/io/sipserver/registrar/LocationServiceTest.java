@@ -83,6 +83,7 @@ class LocationServiceTest {
 
         assertThat(bindings).extracting(Binding::contactUri).containsExactlyInAnyOrder(PHONE, LAPTOP, TABLET);
         assertThat(locations.bindingCount()).isEqualTo(3);
+        assertThat(locations.aorCount()).isEqualTo(1);
     }
 
     @Test
@@ -135,6 +136,7 @@ class LocationServiceTest {
         assertThat(locations.lookup(ALICE)).isEmpty();
         assertThat(locations.all()).isEmpty();
         assertThat(locations.bindingCount()).isZero();
+        assertThat(locations.aorCount()).isZero();
         assertThat(store.rowsOf(ALICE)).isEmpty();
     }
 

@@ -17,6 +17,8 @@ import io.sipserver.relay.MediaRelay;
 import io.sipserver.relay.PortPool;
 import io.sipserver.relay.RelayPortsExhaustedException;
 import io.sipserver.relay.RelaySession;
+import io.sipserver.relay.RelayTraffic;
+import io.sipserver.relay.RelayTrafficTally;
 import io.sipserver.relay.Side;
 import io.sipserver.relay.SocketAddresses;
 import java.net.Inet4Address;
@@ -66,6 +68,7 @@ public final class NettyMediaRelay implements MediaRelay {
     private final boolean fastPath;
     private final Map<String, NettyRelaySession> sessions = new ConcurrentHashMap<>();
     private final List<Consumer<RelaySession>> timeoutListeners = new CopyOnWriteArrayList<>();
+    private final RelayTrafficTally traffic = new RelayTrafficTally();
     private final ScheduledExecutorService timeoutScanner;
 
     /**
@@ -158,6 +161,16 @@ public final class NettyMediaRelay implements MediaRelay {
     @Override
     public int freePortPairs() {
         return ports.freePairs();
+    }
+
+    @Override
+    public boolean running() {
+        return !group.isShuttingDown();
+    }
+
+    @Override
+    public RelayTraffic traffic() {
+        return traffic.total(sessions.values());
     }
 
     @Override
@@ -289,6 +302,7 @@ public final class NettyMediaRelay implements MediaRelay {
             closeSide(stream, Side.A);
             closeSide(stream, Side.B);
         }
+        traffic.retire(session);
     }
 
     /**

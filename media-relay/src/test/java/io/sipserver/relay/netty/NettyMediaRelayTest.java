@@ -11,6 +11,7 @@ import io.sipserver.config.RelayProperties;
 import io.sipserver.config.testing.MutableClock;
 import io.sipserver.relay.RelayPortsExhaustedException;
 import io.sipserver.relay.RelaySession;
+import io.sipserver.relay.RelayTraffic;
 import io.sipserver.relay.RelayStream;
 import io.sipserver.relay.Side;
 import java.io.IOException;
@@ -178,6 +179,26 @@ class NettyMediaRelayTest {
         assertThat(relay.freePortPairs()).isEqualTo(4);
         assertThat(relay.sessions()).isEmpty();
         assertThat(relay.create("call-4").streams()).hasSize(1);
+    }
+
+    @Test
+    void trafficTotalsKeepWhatReleasedSessionsReceived() throws Exception {
+        NettyMediaRelay relay = relay(8, clock, RelayTransport.best());
+        DatagramSocket alice = socket();
+        DatagramSocket bob = socket();
+        RelaySession session = relay.create("call-1");
+        RelayStream stream = session.streams().get(0);
+        stream.setPeer(Side.A, new InetSocketAddress(LOOPBACK, unusedPort()), null);
+        stream.setPeer(Side.B, new InetSocketAddress(LOOPBACK, bob.getLocalPort()), null);
+
+        send(alice, stream.rtpPort(Side.A), rtp(1));
+        send(alice, stream.rtpPort(Side.A), rtp(2));
+        receive(bob);
+        receive(bob);
+        assertThat(relay.traffic()).isEqualTo(new RelayTraffic(2, 2 * 172, 0));
+
+        relay.release(session.id());
+        assertThat(relay.traffic()).as("after release").isEqualTo(new RelayTraffic(2, 2 * 172, 0));
     }
 
     @Test

@@ -16,7 +16,10 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * The admin API and metrics need HTTP Basic ({@code spring.security.user.*}; when no password is set, one is
- * generated and logged once at start-up). Health and the API description are open.
+ * generated and logged once at start-up): metrics tell who is calling whom and how much, so they are not public.
+ * Health is open so that load balancers and container health checks need no secret; it shows its components only
+ * to a request with the credentials ({@code show-details: when-authorized}). The API description and Swagger UI are
+ * open: they describe the API, every operation in them still needs the credentials.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {

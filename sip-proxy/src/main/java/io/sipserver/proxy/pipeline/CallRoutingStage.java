@@ -107,7 +107,7 @@ public final class CallRoutingStage implements RequestStage {
         }
         boolean invite = ctx.is(Request.INVITE);
         if (invite) {
-            st.sendResponse(ctx.sip().response(request, 100, "Trying"));
+            ctx.sip().send(st, ctx.sip().response(request, 100, "Trying"));
         }
         Request out = (Request) request.clone();
         out.removeHeader("Proxy-Authorization");

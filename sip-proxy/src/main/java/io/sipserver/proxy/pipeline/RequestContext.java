@@ -133,7 +133,7 @@ public final class RequestContext {
             return;
         }
         try {
-            serverTransaction().sendResponse(response);
+            sip.send(serverTransaction(), response);
         } catch (DuplicateRequest e) {
             log.debug("retransmission of {} absorbed", method);
         } catch (Exception e) {

@@ -361,7 +361,7 @@ public final class StatefulProxy {
         }
         px.hooks.onFailure(status);
         try {
-            px.serverTransaction.sendResponse(out);
+            sip.send(px.serverTransaction, out);
         } catch (Exception e) {
             log.debug("final {} not delivered to the caller: {}", status, e.toString());
         }
@@ -370,7 +370,7 @@ public final class StatefulProxy {
     private void relayResponse(ProxyTransaction px, Response response) {
         Response out = withoutOwnVia(response);
         try {
-            px.serverTransaction.sendResponse(out);
+            sip.send(px.serverTransaction, out);
         } catch (Exception e) {
             // The INVITE server transaction ends with the first 2xx; later 2xx (other branches, retransmissions)
             // are relayed statelessly, as RFC 3261 16.7 step 10 asks.
@@ -395,7 +395,7 @@ public final class StatefulProxy {
             return;
         }
         try {
-            provider.sendResponse(response);
+            sip.sendStateless(response);
         } catch (Exception e) {
             log.debug("stateless response not sent: {}", e.toString());
         }

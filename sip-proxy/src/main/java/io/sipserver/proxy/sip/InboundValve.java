@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
  * transaction table, so at a few thousand live transactions every stray 2xx costs milliseconds. A hash lookup
  * decides here; strays go straight to the proxy's stateless relay.</li>
  * </ul>
+ * Every request and response is reported to the {@link SipTraffic} counters first, and every guard's stop.
  * The stack creates the valve by class name, so the proxy's parts are attached after start.
  */
 public class InboundValve implements SIPMessageValve {
@@ -44,7 +45,12 @@ public class InboundValve implements SIPMessageValve {
 
     private volatile SIPTransactionStack stack;
     private volatile Consumer<Response> strays = response -> { };
-    private volatile RequestGuard[] guards = new RequestGuard[0];
+    private volatile Guards guards = new Guards(new RequestGuard[0], new String[0]);
+    private volatile SipTraffic traffic = SipTraffic.NONE;
+
+    /** The checks with their names, resolved once so that counting a stop costs no call into the guard. */
+    private record Guards(RequestGuard[] checks, String[] names) {
+    }
 
     /** Where responses without a transaction go (the proxy relays 2xx to INVITE statelessly, drops the rest). */
     public void onStray(Consumer<Response> handler) {
@@ -53,7 +59,13 @@ public class InboundValve implements SIPMessageValve {
 
     /** The request checks, in the order they run. */
     public void guardRequests(List<RequestGuard> checks) {
-        this.guards = checks.toArray(RequestGuard[]::new);
+        this.guards = new Guards(checks.toArray(RequestGuard[]::new),
+                checks.stream().map(RequestGuard::name).toArray(String[]::new));
+    }
+
+    /** Where received messages, guard stops and refusals are counted. */
+    void countWith(SipTraffic counters) {
+        this.traffic = counters;
     }
 
     @Override
@@ -63,22 +75,26 @@ public class InboundValve implements SIPMessageValve {
 
     @Override
     public boolean processRequest(SIPRequest request, MessageChannel channel) {
+        SipTraffic counters = traffic;
+        counters.requestReceived(request);
         if (Request.ACK.equals(request.getMethod())) {
             String toTag = request.getToTag();
             if (toTag != null && toTag.startsWith(REFUSAL_TAG)) {
                 return false;
             }
         }
-        RequestGuard[] checks = guards;
+        Guards current = guards;
+        RequestGuard[] checks = current.checks();
         if (checks.length == 0) {
             return true;
         }
         InetAddress source = channel.getPeerPacketSourceAddress();
-        for (RequestGuard guard : checks) {
-            GuardVerdict verdict = guard.check(request, source);
+        for (int i = 0; i < checks.length; i++) {
+            GuardVerdict verdict = checks[i].check(request, source);
             if (!verdict.passes()) {
+                counters.guardStopped(current.names()[i], verdict);
                 if (verdict.status() != 0 && !Request.ACK.equals(request.getMethod())) {
-                    refuse(request, channel, verdict);
+                    refuse(request, channel, verdict, counters);
                 }
                 return false;
             }
@@ -86,7 +102,8 @@ public class InboundValve implements SIPMessageValve {
         return true;
     }
 
-    private static void refuse(SIPRequest request, MessageChannel channel, GuardVerdict verdict) {
+    private static void refuse(SIPRequest request, MessageChannel channel, GuardVerdict verdict,
+            SipTraffic counters) {
         try {
             SIPResponse response = request.createResponse(verdict.status(), verdict.reason());
             if (response.getToTag() == null) {
@@ -98,6 +115,7 @@ public class InboundValve implements SIPMessageValve {
                 response.setHeader(retryAfter);
             }
             channel.sendMessage(response);
+            counters.responseSent(response);
         } catch (IOException | InvalidArgumentException | ParseException | RuntimeException e) {
             log.debug("refusal {} to {} not sent: {}", verdict.status(), request.getMethod(), e.toString());
         }
@@ -105,6 +123,7 @@ public class InboundValve implements SIPMessageValve {
 
     @Override
     public boolean processResponse(Response response, MessageChannel channel) {
+        traffic.responseReceived((SIPResponse) response);
         SIPTransactionStack s = stack;
         if (s == null || s.findTransaction((SIPResponse) response, false) != null) {
             return true;

@@ -17,4 +17,9 @@ public interface RequestGuard {
      * @return {@link GuardVerdict#PASS} to let it go on, or a verdict that drops or refuses it
      */
     GuardVerdict check(SIPRequest request, InetAddress source);
+
+    /** The name its refusals and drops are counted under in the metrics: by default the class's simple name. */
+    default String name() {
+        return getClass().getSimpleName();
+    }
 }

@@ -5,6 +5,8 @@ import gov.nist.javax.sip.stack.HopImpl;
 import java.text.ParseException;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sip.InvalidArgumentException;
+import javax.sip.ServerTransaction;
+import javax.sip.SipException;
 import javax.sip.address.Address;
 import javax.sip.address.AddressFactory;
 import javax.sip.address.Hop;
@@ -22,7 +24,10 @@ import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
-/** Builds the messages and headers the proxy itself originates, in the server's own name. */
+/**
+ * Builds the messages and headers the proxy itself originates, in the server's own name, and sends responses
+ * (counting them).
+ */
 public final class SipMessages {
 
     /** RFC 3261 magic cookie that marks an RFC 3261 branch. */
@@ -32,8 +37,10 @@ public final class SipMessages {
     private final HeaderFactory headers;
     private final AddressFactory addresses;
     private final LocalAddresses local;
+    private final SipStackRuntime runtime;
 
     public SipMessages(SipStackRuntime runtime, LocalAddresses local) {
+        this.runtime = runtime;
         this.messages = runtime.messageFactory();
         this.headers = runtime.headerFactory();
         this.addresses = runtime.addressFactory();
@@ -67,6 +74,18 @@ public final class SipMessages {
         } catch (ParseException e) {
             throw new IllegalStateException("cannot build a " + status + " response", e);
         }
+    }
+
+    /** Sends {@code response} through its server transaction. */
+    public void send(ServerTransaction transaction, Response response) throws SipException, InvalidArgumentException {
+        transaction.sendResponse(response);
+        runtime.traffic().responseSent(response);
+    }
+
+    /** Sends {@code response} without a transaction, to where its top Via points. */
+    public void sendStateless(Response response) throws SipException {
+        runtime.provider().sendResponse(response);
+        runtime.traffic().responseSent(response);
     }
 
     /** {@code Warning: 370 <advertised-address> "text"} (RFC 3261 20.43). */

@@ -35,6 +35,7 @@ public final class SipStackRuntime implements AutoCloseable {
     private final MessageFactory messageFactory;
     private final List<UdpReceiveQueue> udpQueues;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    private volatile SipTraffic traffic = SipTraffic.NONE;
 
     private SipStackRuntime(SipStack stack, SipProvider provider, SipFactory factory) throws Exception {
         this.stack = stack;
@@ -123,7 +124,7 @@ public final class SipStackRuntime implements AutoCloseable {
 
     /** The stack's valve: request guards and responses without a transaction. */
     public InboundValve inboundValve() {
-        for (Object valve : ((SIPTransactionStack) stack).sipMessageValves) {
+        for (Object valve : transactionStack().sipMessageValves) {
             if (valve instanceof InboundValve v) {
                 return v;
             }
@@ -149,9 +150,33 @@ public final class SipStackRuntime implements AutoCloseable {
         return sum;
     }
 
-    /** Live server transactions (each request the stack is handling or remembering for retransmissions). */
+    /** Counts what the stack receives (through its valve) and the responses sent through {@link SipMessages}. */
+    public void countTrafficWith(SipTraffic counters) {
+        this.traffic = counters;
+        inboundValve().countWith(counters);
+    }
+
+    public SipTraffic traffic() {
+        return traffic;
+    }
+
+    /** Server transactions in the stack's table now (a terminated one stays until the stack removes it). */
     public int serverTransactions() {
-        return ((SIPTransactionStack) stack).getServerTransactionTableSize();
+        return transactionStack().getServerTransactionTableSize();
+    }
+
+    /** Client transactions in the stack's table now. */
+    public int clientTransactions() {
+        return transactionStack().getClientTransactionTableSize();
+    }
+
+    /** False once the stack has been stopped. */
+    public boolean running() {
+        return transactionStack().isAlive();
+    }
+
+    private SIPTransactionStack transactionStack() {
+        return (SIPTransactionStack) stack;
     }
 
     public SipProvider provider() {
