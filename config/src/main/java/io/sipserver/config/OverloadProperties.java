@@ -14,7 +14,9 @@ import org.springframework.validation.annotation.Validated;
  * into a growing queue (RFC 6357's congestion collapse).
  *
  * @param enabled refuse new INVITEs and REGISTERs when overloaded; when false, only the hard bounds below hold
- * @param maxQueueWait a UDP message that waited longer than this in the receive queue means the server is behind
+ * @param maxQueueWait a UDP message that waited longer than this in the receive queue means the server is behind...
+ * @param minQueued ...when at least this many messages wait too: a few messages that waited long are a pause of the
+ *        JVM (start-up, garbage collection), not load
  * @param maxServerTransactions above this many live server transactions, new INVITEs and REGISTERs are refused
  * @param queueCapacity most UDP datagrams waiting to be processed; beyond it new datagrams are dropped on arrival
  * @param retryAfter the Retry-After put in the 503
@@ -24,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
 public record OverloadProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("100ms") @NotNull Duration maxQueueWait,
+        @DefaultValue("64") @Min(1) int minQueued,
         @DefaultValue("100000") @Min(100) int maxServerTransactions,
         @DefaultValue("20000") @Min(100) @Max(10_000_000) int queueCapacity,
         @DefaultValue("2s") @NotNull Duration retryAfter) {

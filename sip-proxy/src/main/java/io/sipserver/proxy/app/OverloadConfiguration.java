@@ -1,5 +1,6 @@
 package io.sipserver.proxy.app;
 
+import gov.nist.javax.sip.message.SIPRequest;
 import io.sipserver.config.OverloadProperties;
 import io.sipserver.proxy.guard.OverloadGuard;
 import io.sipserver.proxy.sip.RequestGuard;
@@ -24,11 +25,22 @@ public class OverloadConfiguration {
             }
 
             @Override
+            public int queuedMessages() {
+                return runtime.udpQueuedMessages();
+            }
+
+            @Override
             public int serverTransactions() {
                 return runtime.serverTransactions();
             }
+
+            @Override
+            public boolean inProgress(SIPRequest request) {
+                return runtime.hasServerTransaction(request);
+            }
         };
-        return new OverloadGuard(load, overload.maxQueueWait(), overload.maxServerTransactions(),
+        return new OverloadGuard(load, overload.maxQueueWait(), overload.minQueued(),
+                overload.maxServerTransactions(),
                 overload.retryAfter());
     }
 }

@@ -1,6 +1,5 @@
 package io.sipserver.proxy.app;
 
-import gov.nist.javax.sip.stack.SIPTransactionStack;
 import io.sipserver.config.ShutdownProperties;
 import io.sipserver.proxy.calls.CallRegistry;
 import io.sipserver.proxy.calls.CallTerminator;
@@ -22,9 +21,7 @@ public class ShutdownConfiguration {
     @Bean
     @Order(30)
     DrainGuard drainGuard(ShutdownProperties shutdown, SipStackRuntime runtime) {
-        SIPTransactionStack stack = (SIPTransactionStack) runtime.stack();
-        return new DrainGuard((int) shutdown.retryAfter().toSeconds(),
-                request -> stack.findTransaction(request, true) != null);
+        return new DrainGuard((int) shutdown.retryAfter().toSeconds(), runtime::hasServerTransaction);
     }
 
     @Bean

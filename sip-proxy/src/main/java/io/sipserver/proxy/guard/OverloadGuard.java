@@ -10,8 +10,8 @@ import javax.sip.message.Response;
 
 /**
  * Refuses new work when the server is behind, so that work already accepted completes (RFC 6357). New INVITEs and
- * REGISTERs get 503 with Retry-After at once while the receive queue's wait or the server transaction table is
- * above its bound; everything that belongs to calls in progress (ACK, BYE, CANCEL, re-INVITEs, responses) still
+ * REGISTERs get 503 with Retry-After at once while the receive queue is long and its messages wait too long, or
+ * while the server transaction table is above its bound; everything that belongs to calls in progress (ACK, BYE, CANCEL, re-INVITEs, responses) still
  * passes. A refusal costs a parse and one stateless response, a tenth of what routing a request costs, so
  * refusing keeps up with offered load far above what the server can route. Bounding new transactions this way also
  * bounds the stack's server transaction table: what still enters it while refusing belongs to live calls.
@@ -23,18 +23,27 @@ public final class OverloadGuard implements RequestGuard {
         /** How long the latest message waited before a worker took it, in milliseconds. */
         long queueWaitMillis();
 
+        /** Messages waiting for a worker now. */
+        int queuedMessages();
+
         /** Live server transactions. */
         int serverTransactions();
+
+        /** Whether the request is a retransmission of one the stack is already handling. */
+        boolean inProgress(SIPRequest request);
     }
 
     private final Load load;
     private final long maxQueueWaitMillis;
+    private final int minQueued;
     private final int maxServerTransactions;
     private final GuardVerdict busy;
 
-    public OverloadGuard(Load load, Duration maxQueueWait, int maxServerTransactions, Duration retryAfter) {
+    public OverloadGuard(Load load, Duration maxQueueWait, int minQueued, int maxServerTransactions,
+            Duration retryAfter) {
         this.load = load;
         this.maxQueueWaitMillis = maxQueueWait.toMillis();
+        this.minQueued = minQueued;
         this.maxServerTransactions = maxServerTransactions;
         this.busy = GuardVerdict.refuse(Response.SERVICE_UNAVAILABLE, (int) retryAfter.toSeconds(), "Overloaded");
     }
@@ -44,10 +53,13 @@ public final class OverloadGuard implements RequestGuard {
         if (!startsNewWork(request)) {
             return GuardVerdict.PASS;
         }
-        if (load.queueWaitMillis() > maxQueueWaitMillis || load.serverTransactions() > maxServerTransactions) {
-            return busy;
-        }
-        return GuardVerdict.PASS;
+        // A retransmission of a request already being routed must not get a 503 beside its real answer.
+        return behind() && !load.inProgress(request) ? busy : GuardVerdict.PASS;
+    }
+
+    private boolean behind() {
+        return load.queuedMessages() >= minQueued && load.queueWaitMillis() > maxQueueWaitMillis
+                || load.serverTransactions() > maxServerTransactions;
     }
 
     /** An INVITE outside any dialog (no To tag), or a REGISTER. */

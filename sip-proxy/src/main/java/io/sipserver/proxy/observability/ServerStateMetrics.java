@@ -42,6 +42,18 @@ public final class ServerStateMetrics implements MeterBinder {
                 .tag("kind", "client")
                 .strongReference(true)
                 .register(registry);
+        Gauge.builder("sip.udp.queue.messages", stack, SipStackRuntime::udpQueuedMessages)
+                .description("UDP datagrams waiting for a SIP worker thread")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder("sip.udp.queue.wait", stack, SipStackRuntime::udpQueueWaitMillis)
+                .description("How long the datagram most recently taken by a worker had waited (overload signal)")
+                .baseUnit("milliseconds")
+                .strongReference(true)
+                .register(registry);
+        FunctionCounter.builder("sip.udp.queue.dropped", stack, SipStackRuntime::udpDatagramsDropped)
+                .description("UDP datagrams dropped on arrival because the receive queue was full")
+                .register(registry);
         Gauge.builder("sip.calls.active", calls, CallRegistry::size)
                 .description("Calls from INVITE to their end (ringing and answered)")
                 .strongReference(true)

@@ -1,6 +1,7 @@
 package io.sipserver.proxy.sip;
 
 import gov.nist.javax.sip.ListeningPointImpl;
+import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 import gov.nist.javax.sip.stack.UDPMessageProcessor;
 import io.sipserver.config.OverloadProperties;
@@ -141,6 +142,15 @@ public final class SipStackRuntime implements AutoCloseable {
         return longest;
     }
 
+    /** UDP datagrams waiting for a worker now. */
+    public int udpQueuedMessages() {
+        int sum = 0;
+        for (UdpReceiveQueue queue : udpQueues) {
+            sum += queue.size();
+        }
+        return sum;
+    }
+
     /** UDP datagrams dropped on arrival because a receive queue was full. */
     public long udpDatagramsDropped() {
         long sum = 0;
@@ -163,6 +173,11 @@ public final class SipStackRuntime implements AutoCloseable {
     /** Server transactions in the stack's table now (a terminated one stays until the stack removes it). */
     public int serverTransactions() {
         return transactionStack().getServerTransactionTableSize();
+    }
+
+    /** Whether the stack already has a server transaction for this request, i.e. it is a retransmission. */
+    public boolean hasServerTransaction(SIPRequest request) {
+        return transactionStack().findTransaction(request, true) != null;
     }
 
     /** Client transactions in the stack's table now. */

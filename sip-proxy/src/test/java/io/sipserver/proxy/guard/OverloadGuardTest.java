@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 class OverloadGuardTest {
 
     private long wait;
+    private int queued = 64;
     private int transactions;
     private final OverloadGuard guard = new OverloadGuard(new OverloadGuard.Load() {
         @Override
@@ -21,10 +22,20 @@ class OverloadGuardTest {
         }
 
         @Override
+        public int queuedMessages() {
+            return queued;
+        }
+
+        @Override
         public int serverTransactions() {
             return transactions;
         }
-    }, Duration.ofMillis(100), 1000, Duration.ofSeconds(3));
+
+        @Override
+        public boolean inProgress(SIPRequest request) {
+            return "retransmitted".equals(request.getCallId().getCallId());
+        }
+    }, Duration.ofMillis(100), 64, 1000, Duration.ofSeconds(3));
 
     @Test
     void passesEverythingWhileTheServerKeepsUp() throws Exception {
@@ -42,6 +53,13 @@ class OverloadGuardTest {
     }
 
     @Test
+    void aFewMessagesThatWaitedLongAreAPauseNotOverload() throws Exception {
+        wait = 5_000;
+        queued = 63;
+        assertThat(guard.check(request("INVITE", null), InetAddress.getLoopbackAddress())).isSameAs(GuardVerdict.PASS);
+    }
+
+    @Test
     void refusesNewWorkWhenTheTransactionTableIsFull() throws Exception {
         transactions = 1001;
         assertRefused(guard.check(request("INVITE", null), InetAddress.getLoopbackAddress()));
@@ -56,6 +74,15 @@ class OverloadGuardTest {
         }
         assertThat(guard.check(request("INVITE", "callee-tag"), InetAddress.getLoopbackAddress()))
                 .as("re-INVITE").isSameAs(GuardVerdict.PASS);
+    }
+
+    @Test
+    void aRetransmissionOfAnInviteBeingRoutedIsNotRefused() throws Exception {
+        wait = 10_000;
+        queued = 10_000;
+        SIPRequest retransmission = request("INVITE", null);
+        retransmission.getCallId().setCallId("retransmitted");
+        assertThat(guard.check(retransmission, InetAddress.getLoopbackAddress())).isSameAs(GuardVerdict.PASS);
     }
 
     private static void assertRefused(GuardVerdict verdict) {
