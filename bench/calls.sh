@@ -29,14 +29,7 @@ HOLD_CALLS=$((HOLD_RATE * HOLD_DURATION))
 [[ $PASSWORD =~ ^[A-Za-z0-9._-]+$ ]] || die "PASSWORD may hold only letters, digits, '.', '_' and '-'"
 new_run_dir "calls-auth$INVITE_AUTH"
 make_harness "$RUN_DIR/harness"
-if [[ $INVITE_AUTH == 1 ]]; then
-  trusted=""
-  # run-calls.sh passes no injection file, so the caller's credentials are written into the scenario
-  rm "$RUN_DIR/harness/scenarios/call.xml"
-  sed -e 's/\[field0\]/caller/g' -e "s/\[field1\]/$PASSWORD/g" "$SCENARIOS/call-auth.xml" >"$RUN_DIR/harness/scenarios/call.xml"
-else
-  trusted=127.0.0.1/32
-fi
+call_auth "$INVITE_AUTH"
 trap server_stop EXIT
 export AUTH=1 PASSWORD                    # the callee's REGISTER (run-calls.sh)
 

@@ -94,6 +94,20 @@ provision_users() {
   ((created == $#)) || die "created $created of $# users (answers in $dir/chunk-*.codes)"
 }
 
+# call_auth 1|0: with 1, the harness's caller answers every INVITE challenge (407) as user "caller" and no peer is
+# trusted; with 0, the caller is Kamailio's (no credentials) and 127.0.0.1 is trusted. Sets $trusted for
+# server_start --sip.trusted-peers.
+call_auth() {
+  if [[ $1 == 1 ]]; then
+    trusted=""
+    # run-calls.sh passes no injection file, so the caller's credentials are written into the scenario
+    rm "$RUN_DIR/harness/scenarios/call.xml"
+    sed -e 's/\[field0\]/caller/g' -e "s/\[field1\]/$PASSWORD/g" "$SCENARIOS/call-auth.xml" >"$RUN_DIR/harness/scenarios/call.xml"
+  else
+    trusted=127.0.0.1/32
+  fi
+}
+
 # seq_names PREFIX COUNT -> PREFIX0 .. PREFIX<COUNT-1>
 seq_names() {
   local i

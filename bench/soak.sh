@@ -21,13 +21,7 @@ CALL_RATE=$((MAX_RATE / 2))
 ((USERS / REG_RATE < EXPIRES)) || die "USERS/REG_RATE ($((USERS / REG_RATE)) s between refreshes) must be below EXPIRES ($EXPIRES)"
 new_run_dir soak
 make_harness "$RUN_DIR/harness"
-if [[ $INVITE_AUTH == 1 ]]; then
-  trusted=""
-  rm "$RUN_DIR/harness/scenarios/call.xml"
-  sed -e 's/\[field0\]/caller/g' -e "s/\[field1\]/$PASSWORD/g" "$SCENARIOS/call-auth.xml" >"$RUN_DIR/harness/scenarios/call.xml"
-else
-  trusted=127.0.0.1/32
-fi
+call_auth "$INVITE_AUTH"
 trap server_stop EXIT
 export AUTH=1 PASSWORD USERS EXPIRES       # REGISTERs (callee's and the users') are authenticated
 server_start --sip.trusted-peers="$trusted"

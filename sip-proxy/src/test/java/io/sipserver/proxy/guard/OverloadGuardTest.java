@@ -3,10 +3,9 @@ package io.sipserver.proxy.guard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gov.nist.javax.sip.message.SIPRequest;
-import gov.nist.javax.sip.parser.StringMsgParser;
 import io.sipserver.proxy.sip.GuardVerdict;
+import io.sipserver.proxy.testsupport.SipRequests;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -91,14 +90,6 @@ class OverloadGuardTest {
     }
 
     private static SIPRequest request(String method, String toTag) throws Exception {
-        String text = method + " sip:bob@example.test SIP/2.0\r\n"
-                + "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-1\r\n"
-                + "Max-Forwards: 70\r\n"
-                + "From: <sip:alice@example.test>;tag=a\r\n"
-                + "To: <sip:bob@example.test>" + (toTag == null ? "" : ";tag=" + toTag) + "\r\n"
-                + "Call-ID: c1\r\n"
-                + "CSeq: 1 " + method + "\r\n"
-                + "Content-Length: 0\r\n\r\n";
-        return (SIPRequest) new StringMsgParser().parseSIPMessage(text.getBytes(StandardCharsets.US_ASCII), true, false, null);
+        return SipRequests.request(method, toTag, "c1");
     }
 }

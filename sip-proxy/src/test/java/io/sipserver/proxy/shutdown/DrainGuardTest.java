@@ -3,10 +3,9 @@ package io.sipserver.proxy.shutdown;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gov.nist.javax.sip.message.SIPRequest;
-import gov.nist.javax.sip.parser.StringMsgParser;
 import io.sipserver.proxy.sip.GuardVerdict;
+import io.sipserver.proxy.testsupport.SipRequests;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -21,16 +20,7 @@ class DrainGuardTest {
     private final DrainGuard guard = new DrainGuard(17, r -> transactions.contains(r.getCallId().getCallId()));
 
     private static SIPRequest request(String method, String toTag) throws Exception {
-        String text = method + " sip:bob@example.test SIP/2.0\r\n"
-                + "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-1\r\n"
-                + "Max-Forwards: 70\r\n"
-                + "From: <sip:alice@example.test>;tag=a1\r\n"
-                + "To: <sip:bob@example.test>" + (toTag == null ? "" : ";tag=" + toTag) + "\r\n"
-                + "Call-ID: call-" + method + "\r\n"
-                + "CSeq: 1 " + method + "\r\n"
-                + "Content-Length: 0\r\n\r\n";
-        return (SIPRequest) new StringMsgParser().parseSIPMessage(text.getBytes(StandardCharsets.UTF_8), true, false,
-                null);
+        return SipRequests.request(method, toTag, "call-" + method);
     }
 
     @ParameterizedTest
