@@ -34,9 +34,15 @@ public final class SipMessages {
     private final LocalAddresses local;
 
     public SipMessages(SipStackRuntime runtime, LocalAddresses local) {
-        this.messages = runtime.messageFactory();
-        this.headers = runtime.headerFactory();
-        this.addresses = runtime.addressFactory();
+        this(runtime.messageFactory(), runtime.headerFactory(), runtime.addressFactory(), local);
+    }
+
+    /** From the factories alone: the factories need no running stack, so request handling runs without sockets. */
+    public SipMessages(MessageFactory messages, HeaderFactory headers, AddressFactory addresses,
+            LocalAddresses local) {
+        this.messages = messages;
+        this.headers = headers;
+        this.addresses = addresses;
         this.local = local;
     }
 
