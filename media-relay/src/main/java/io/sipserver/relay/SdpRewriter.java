@@ -45,9 +45,6 @@ public final class SdpRewriter {
                 continue;
             }
             Connection connection = media.connection != null ? media.connection : description.sessionConnection;
-            if (connection == null) {
-                throw new IllegalArgumentException("m= line " + (index + 1) + " has no c= line, nor has the session");
-            }
             RelayStream stream = session.stream(index);
             connection.address().ifPresent(address -> stream.setPeer(from,
                     new InetSocketAddress(address, media.port), media.rtcpPeer(address)));
@@ -190,6 +187,12 @@ public final class SdpRewriter {
                         throw new IllegalArgumentException("second a=rtcp line in one media section, line " + (i + 1));
                     }
                     current.rtcp = Rtcp.parse(i, text);
+                }
+            }
+            for (int index = 0; index < description.media.size(); index++) {
+                Media media = description.media.get(index);
+                if (media.port != 0 && media.connection == null && description.sessionConnection == null) {
+                    throw new IllegalArgumentException("m= line " + (index + 1) + " has no c= line, nor has the session");
                 }
             }
             return description;

@@ -131,6 +131,16 @@ class SdpRewriterTest {
     }
 
     @Test
+    void aLaterMediaLineWithoutConnectionIsRefusedBeforeTheFirstStreamIsTouched() {
+        String sdp = "v=0\nm=audio 4000 RTP/AVP 0\nc=IN IP4 192.0.2.1\nm=video 4002 RTP/AVP 31\n";
+
+        assertThatThrownBy(() -> rewriter.rewrite(sdp, session, Side.A, RELAY))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("m= line 2 has no c= line");
+        assertThat(session.streamCount()).isZero();
+    }
+
+    @Test
     void malformedRtcpAttributeIsRefusedBeforeAnyStreamIsTouched() {
         String sdp = "v=0\nc=IN IP4 192.0.2.1\nm=audio 4000 RTP/AVP 0\na=rtcp:abc\n";
 

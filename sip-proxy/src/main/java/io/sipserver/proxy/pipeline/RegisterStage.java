@@ -112,7 +112,7 @@ public final class RegisterStage implements RequestStage {
         }
     }
 
-    private static RegisterRequest toRegisterRequest(RequestContext ctx, String aor) {
+    private static RegisterRequest toRegisterRequest(RequestContext ctx, String aor) throws ParseException {
         Request request = ctx.request();
         boolean wildcard = false;
         List<ContactSpec> contacts = new ArrayList<>();
@@ -125,8 +125,11 @@ public final class RegisterStage implements RequestStage {
             }
             int expires = c.getExpires();
             float q = c.getQValue();
-            contacts.add(new ContactSpec(c.getAddress().getURI().toString(), expires < 0 ? null : expires,
-                    q < 0 ? null : q));
+            String uri = c.getAddress().getURI().toString();
+            // The 200 lists the bindings by re-parsing their stored text: a URI that JAIN-SIP parses but cannot
+            // read back from its own text would be stored and then never answered. Refused here with 400.
+            ctx.sip().addresses().createURI(uri);
+            contacts.add(new ContactSpec(uri, expires < 0 ? null : expires, q < 0 ? null : q));
         }
         ExpiresHeader expires = (ExpiresHeader) request.getHeader(ExpiresHeader.NAME);
         UserAgentHeader ua = (UserAgentHeader) request.getHeader(UserAgentHeader.NAME);

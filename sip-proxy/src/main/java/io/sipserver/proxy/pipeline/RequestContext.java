@@ -118,9 +118,19 @@ public final class RequestContext {
         return serverTransaction;
     }
 
-    /** Answers with {@code status} (reason phrase from RFC 3261 when {@code reason} is null). */
+    /**
+     * Answers with {@code status} (reason phrase from RFC 3261 when {@code reason} is null). A request from which
+     * JAIN-SIP cannot build a response (it fails copying a header it parsed, e.g. a Via with rport=abc) is dropped.
+     */
     public void respond(int status, String reason) {
-        respond(sip.response(request, status, reason));
+        Response response;
+        try {
+            response = sip.response(request, status, reason);
+        } catch (RuntimeException e) {
+            log.debug("no {} possible to {} from {}, dropped: {}", status, method, sourceHost(), e.toString());
+            return;
+        }
+        respond(response);
     }
 
     public void respond(int status) {

@@ -4,9 +4,11 @@ import gov.nist.javax.sip.header.SIPHeader;
 import gov.nist.javax.sip.stack.HopImpl;
 import java.text.ParseException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import javax.sip.InvalidArgumentException;
 import javax.sip.ServerTransaction;
 import javax.sip.SipException;
+import javax.sip.SipProvider;
 import javax.sip.address.Address;
 import javax.sip.address.AddressFactory;
 import javax.sip.address.Hop;
@@ -37,13 +39,27 @@ public final class SipMessages {
     private final HeaderFactory headers;
     private final AddressFactory addresses;
     private final LocalAddresses local;
-    private final SipStackRuntime runtime;
+    private final SipProvider provider;
+    private final Supplier<SipTraffic> traffic;
 
     public SipMessages(SipStackRuntime runtime, LocalAddresses local) {
-        this.runtime = runtime;
-        this.messages = runtime.messageFactory();
-        this.headers = runtime.headerFactory();
-        this.addresses = runtime.addressFactory();
+        this(runtime.messageFactory(), runtime.headerFactory(), runtime.addressFactory(), local, runtime.provider(),
+                runtime::traffic);
+    }
+
+    /**
+     * From the factories alone: they need no running stack, so request handling runs without sockets.
+     *
+     * @param provider where stateless responses go
+     * @param traffic what counts the responses sent (read at each send: counting is attached after start)
+     */
+    public SipMessages(MessageFactory messages, HeaderFactory headers, AddressFactory addresses,
+            LocalAddresses local, SipProvider provider, Supplier<SipTraffic> traffic) {
+        this.provider = provider;
+        this.traffic = traffic;
+        this.messages = messages;
+        this.headers = headers;
+        this.addresses = addresses;
         this.local = local;
     }
 
@@ -79,13 +95,13 @@ public final class SipMessages {
     /** Sends {@code response} through its server transaction. */
     public void send(ServerTransaction transaction, Response response) throws SipException, InvalidArgumentException {
         transaction.sendResponse(response);
-        runtime.traffic().responseSent(response);
+        traffic.get().responseSent(response);
     }
 
     /** Sends {@code response} without a transaction, to where its top Via points. */
     public void sendStateless(Response response) throws SipException {
-        runtime.provider().sendResponse(response);
-        runtime.traffic().responseSent(response);
+        provider.sendResponse(response);
+        traffic.get().responseSent(response);
     }
 
     /** {@code Warning: 370 <advertised-address> "text"} (RFC 3261 20.43). */
