@@ -14,7 +14,8 @@ import org.springframework.validation.annotation.Validated;
  * into a growing queue (RFC 6357's congestion collapse).
  *
  * @param enabled refuse new INVITEs and REGISTERs when overloaded; when false, only the hard bounds below hold
- * @param maxQueueWait a UDP message that waited longer than this in the receive queue means the server is behind...
+ * @param maxQueueWait UDP messages that lately waited longer than this (smoothed) in the receive queue mean the
+ *        server is behind...
  * @param minQueued ...when at least this many messages wait too: a few messages that waited long are a pause of the
  *        JVM (start-up, garbage collection), not load
  * @param maxServerTransactions above this many live server transactions, new INVITEs and REGISTERs are refused

@@ -10,7 +10,8 @@ import javax.sip.message.Response;
 
 /**
  * Refuses new work when the server is behind, so that work already accepted completes (RFC 6357). New INVITEs and
- * REGISTERs get 503 with Retry-After at once while the receive queue is long and its messages wait too long, or
+ * REGISTERs get 503 with Retry-After at once while the receive queue is long and its messages have lately waited
+ * too long, or
  * while the server transaction table is above its bound; everything that belongs to calls in progress (ACK, BYE, CANCEL, re-INVITEs, responses) still
  * passes. A refusal costs a parse and one stateless response, a tenth of what routing a request costs, so
  * refusing keeps up with offered load far above what the server can route. Bounding new transactions this way also
@@ -20,7 +21,7 @@ public final class OverloadGuard implements RequestGuard {
 
     /** What the guard reads off the running stack. */
     public interface Load {
-        /** How long the latest message waited before a worker took it, in milliseconds. */
+        /** How long messages have lately waited before a worker took them, in milliseconds (smoothed). */
         long queueWaitMillis();
 
         /** Messages waiting for a worker now. */

@@ -47,7 +47,7 @@ public final class ServerStateMetrics implements MeterBinder {
                 .strongReference(true)
                 .register(registry);
         Gauge.builder("sip.udp.queue.wait", stack, SipStackRuntime::udpQueueWaitMillis)
-                .description("How long the datagram most recently taken by a worker had waited (overload signal)")
+                .description("How long datagrams have lately waited for a worker, smoothed (the overload signal)")
                 .baseUnit("milliseconds")
                 .strongReference(true)
                 .register(registry);

@@ -133,11 +133,11 @@ public final class SipStackRuntime implements AutoCloseable {
         throw new IllegalStateException("the stack was created without its InboundValve");
     }
 
-    /** The longest wait, in milliseconds, of the datagrams most recently taken from the UDP receive queues. */
+    /** How long datagrams have lately waited in the UDP receive queues (smoothed; the longest of the queues), ms. */
     public long udpQueueWaitMillis() {
         long longest = 0;
         for (UdpReceiveQueue queue : udpQueues) {
-            longest = Math.max(longest, queue.lastWaitMillis());
+            longest = Math.max(longest, queue.waitMillis());
         }
         return longest;
     }

@@ -10,8 +10,11 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The queue between a UDP listening point's reader thread and the stack's worker threads. JAIN-SIP 1.3.0-91's own
  * is unbounded, so a burst the workers cannot absorb grows it until the heap is gone; this one holds at most
- * {@code capacity} datagrams and drops new arrivals beyond that (as a full socket buffer would). It also records how
- * long the last datagram taken waited: the processing delay that overload control watches.
+ * {@code capacity} datagrams and drops new arrivals beyond that (as a full socket buffer would). It also tracks how
+ * long datagrams wait before a worker takes them, smoothed over the last few dozen (an exponentially weighted
+ * average): the processing delay that overload control watches. Smoothing keeps a single stall (a garbage
+ * collection, a burst of a few hundred datagrams) from looking like overload, while a queue that stays behind
+ * moves the average within a few dozen datagrams.
  */
 public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMessageDispatch> {
 
@@ -19,7 +22,11 @@ public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMes
     private static final Field MESSAGE_QUEUE = messageQueueField();
 
     private final transient LongAdder dropped = new LongAdder();
-    private volatile long lastWaitMillis;
+    /** Weight of the newest wait: 1/2^WEIGHT_SHIFT. */
+    private static final int WEIGHT_SHIFT = 5;
+
+    /** Smoothed wait in microseconds. Workers update it without a lock: a lost update only delays the average. */
+    private volatile long smoothedWaitMicros;
 
     UdpReceiveQueue(int capacity) {
         super(capacity);
@@ -74,14 +81,16 @@ public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMes
 
     private DatagramQueuedMessageDispatch waited(DatagramQueuedMessageDispatch message) {
         if (message != null) {
-            lastWaitMillis = System.currentTimeMillis() - message.getReceptionTime();
+            long waitMicros = (System.currentTimeMillis() - message.getReceptionTime()) * 1000;
+            long average = smoothedWaitMicros;
+            smoothedWaitMicros = average + ((waitMicros - average) >> WEIGHT_SHIFT);
         }
         return message;
     }
 
-    /** How long the datagram most recently handed to a worker had waited, in milliseconds. */
-    public long lastWaitMillis() {
-        return lastWaitMillis;
+    /** How long datagrams have been waiting for a worker lately, in milliseconds (smoothed). */
+    public long waitMillis() {
+        return smoothedWaitMicros / 1000;
     }
 
     /** Datagrams dropped on arrival because the queue was full. */

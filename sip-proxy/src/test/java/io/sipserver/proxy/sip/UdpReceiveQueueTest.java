@@ -1,0 +1,50 @@
+package io.sipserver.proxy.sip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gov.nist.javax.sip.stack.DatagramQueuedMessageDispatch;
+import java.net.DatagramPacket;
+import org.junit.jupiter.api.Test;
+
+class UdpReceiveQueueTest {
+
+    private final UdpReceiveQueue queue = new UdpReceiveQueue(100);
+
+    @Test
+    void dropsArrivalsBeyondItsCapacityAndCountsThem() {
+        for (int i = 0; i < 130; i++) {
+            queue.offer(datagramThatWaited(0));
+        }
+        assertThat(queue).hasSize(100);
+        assertThat(queue.dropped()).isEqualTo(30);
+    }
+
+    @Test
+    void aShortStallDoesNotLookLikeAQueueThatStaysBehind() throws InterruptedException {
+        // A 200 ms stall: the datagrams that piled up during it waited 200 ms down to nothing.
+        for (int waited = 200; waited >= 0; waited -= 20) {
+            take(waited);
+        }
+        assertThat(queue.waitMillis()).isLessThan(100);
+
+        for (int i = 0; i < 100; i++) {
+            take(200);
+        }
+        assertThat(queue.waitMillis()).isGreaterThan(100);
+
+        for (int i = 0; i < 200; i++) {
+            take(0);
+        }
+        assertThat(queue.waitMillis()).isLessThan(5);
+    }
+
+    private void take(long waitedMillis) throws InterruptedException {
+        queue.offer(datagramThatWaited(waitedMillis));
+        queue.take();
+    }
+
+    private static DatagramQueuedMessageDispatch datagramThatWaited(long millis) {
+        return new DatagramQueuedMessageDispatch(new DatagramPacket(new byte[0], 0),
+                System.currentTimeMillis() - millis);
+    }
+}
