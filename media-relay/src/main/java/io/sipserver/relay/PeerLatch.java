@@ -31,6 +31,17 @@ public final class PeerLatch {
         }
     }
 
+    /**
+     * Back to a new latch's state (nothing announced, nothing latched, nothing dropped), for a socket reused by
+     * another call. Event loop only, while no signalling thread can reach this latch.
+     */
+    public void reset() {
+        expected = null;
+        seenGeneration = generation;
+        latched = null;
+        dropped = 0;
+    }
+
     /** The address last announced, or null. */
     public InetSocketAddress expected() {
         return expected;

@@ -102,6 +102,24 @@ public final class RtpReceptionStatistics {
         return Math.max(0, expected - received);
     }
 
+    /** Forgets everything, as for a new stream (a relay socket reused by another call). */
+    public void reset() {
+        packets = 0;
+        bytes = 0;
+        started = false;
+        ssrc = 0;
+        baseSeq = 0;
+        maxSeq = 0;
+        cycles = 0;
+        badSeq = -1;
+        received = 0;
+        lostBefore = 0;
+        haveTransit = false;
+        firstArrivalNanos = 0;
+        lastTransit = 0;
+        jitter = 0;
+    }
+
     private void restart(int sequence, long source) {
         lostBefore += lostSinceRestart();
         started = true;

@@ -33,9 +33,16 @@ class SocketAddressesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"localhost", "phone.example.com", "1.2.3", "01.2.3.4", ""})
+    @ValueSource(strings = {"localhost", "phone.example.com", "1.2.3", "01.2.3.4", "", "1.2.3.4.5", "256.1.1.1",
+            "1..2.3", "1.2.3.4.", ".1.2.3", "1.2.3.04", "1.2.3.1000", "1.2.3.4a", " 1.2.3.4"})
     void hostNamesAndGarbageAreNoLiterals(String host) {
         assertThat(SocketAddresses.literal(host)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0.0.0.0", "10.0.0.1", "192.0.2.199", "255.255.255.255", "::ffff:192.0.2.1", "2001:db8::1"})
+    void ipLiteralsAreTheAddressesTheJdkReads(String host) throws Exception {
+        assertThat(SocketAddresses.literal(host)).contains(java.net.InetAddress.getByName(host));
     }
 
     @ParameterizedTest

@@ -2,6 +2,7 @@ package io.sipserver.relay.netty;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 
@@ -21,6 +22,10 @@ final class LatchingHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (leg.idle) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         InetSocketAddress source = ((DatagramPacket) msg).sender();
         if (leg.latch.latchIfOpen(source)) {
             fastPath.connect(leg, source);

@@ -16,6 +16,12 @@ final class Leg {
     /** The {@link FastPath} socket connected to {@link #connectedTo}, or null. Event loop only. */
     Channel connected;
     InetSocketAddress connectedTo;
+    /**
+     * True while the stream waits in the relay's pool between two calls: every packet is dropped unseen, so a late
+     * packet of the last call can neither latch nor count. Set on the event loop, cleared by signalling when the
+     * stream serves its next call.
+     */
+    volatile boolean idle;
 
     Leg(Side side, boolean rtcp) {
         this.side = side;

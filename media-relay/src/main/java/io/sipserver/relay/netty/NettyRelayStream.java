@@ -28,6 +28,8 @@ final class NettyRelayStream implements RelayStream {
     private final AtomicLong lastPacketMillis;
     private volatile int portA;
     private volatile int portB;
+    /** The session served now; streams are pooled and serve one call after another. Guarded by this. */
+    private NettyRelaySession owner;
 
     NettyRelayStream(long createdMillis) {
         this.lastPacketMillis = new AtomicLong(createdMillis);
@@ -60,6 +62,39 @@ final class NettyRelayStream implements RelayStream {
     @Override
     public int rtpPort(Side side) {
         return side == Side.A ? portA : portB;
+    }
+
+    /** Hands the stream to {@code session}: its sockets start relaying (again), as of {@code nowMillis}. */
+    synchronized void serve(NettyRelaySession session, long nowMillis) {
+        owner = session;
+        lastPacketMillis.set(nowMillis);
+        for (Leg leg : legs()) {
+            leg.idle = false;
+        }
+    }
+
+    /**
+     * Takes the stream back from its session, to wait in the pool: fast-path sockets closed, latches and statistics
+     * as new, every packet dropped until {@link #serve}. Event loop only.
+     */
+    void retire() {
+        synchronized (this) {
+            owner = null;
+        }
+        for (Leg leg : legs()) {
+            leg.idle = true;
+            leg.closeFastPath();
+            leg.latch.reset();
+        }
+        receivedFromA.reset();
+        receivedFromB.reset();
+    }
+
+    /** {@link #setPeer} on behalf of {@code session}; ignored once the stream serves another call. */
+    synchronized void setPeer(NettyRelaySession session, Side side, InetSocketAddress rtp, InetSocketAddress rtcp) {
+        if (owner == session) {
+            setPeer(side, rtp, rtcp);
+        }
     }
 
     @Override

@@ -108,7 +108,7 @@ class NettyMediaRelayTest {
         DatagramSocket mallory = socket();
         RelayStream stream = relay.create("call-1").streams().get(0);
         stream.setPeer(Side.B, new InetSocketAddress(LOOPBACK, bob.getLocalPort()), null);
-        Leg aliceLeg = ((NettyRelayStream) stream).leg(Side.A, false);
+        Leg aliceLeg = ((NettyRelaySession.View) stream).stream().leg(Side.A, false);
 
         send(alice, stream.rtpPort(Side.A), rtp(1));
         receive(bob);
@@ -199,6 +199,50 @@ class NettyMediaRelayTest {
 
         relay.release(session.id());
         assertThat(relay.traffic()).as("after release").isEqualTo(new RelayTraffic(2, 2 * 172, 0));
+    }
+
+    @Test
+    void aStreamWhoseCallEndedServesALaterCallAsNewAndNoLongerHearsItsOldCall() throws Exception {
+        NettyMediaRelay relay = relay(8, clock, RelayTransport.best());
+        DatagramSocket oldCaller = socket();
+        DatagramSocket newCaller = socket();
+        DatagramSocket newCallee = socket();
+        RelaySession first = relay.create("call-1");
+        RelayStream old = first.streams().get(0);
+        send(oldCaller, old.rtpPort(Side.A), rtp(1));
+        awaitLatched(old, Side.A);
+        List<Integer> oldPorts = List.of(old.rtpPort(Side.A), old.rtpPort(Side.B));
+        relay.release(first.id());
+
+        RelayStream meanwhile = relay.create("call-2").streams().get(0);
+        clock.advance(Duration.ofMillis(NettyMediaRelay.REUSE_AFTER_MILLIS));
+        RelayStream reused = relay.create("call-3").streams().get(0);
+        old.setPeer(Side.B, new InetSocketAddress(LOOPBACK, unusedPort()), null);
+        reused.setPeer(Side.B, new InetSocketAddress(LOOPBACK, newCallee.getLocalPort()), null);
+
+        assertThat(List.of(meanwhile.rtpPort(Side.A), meanwhile.rtpPort(Side.B))).doesNotContainAnyElementsOf(oldPorts);
+        assertThat(List.of(reused.rtpPort(Side.A), reused.rtpPort(Side.B))).isEqualTo(oldPorts);
+        assertThat(reused.stats(Side.A).latchedAddress()).isNull();
+        assertThat(reused.stats(Side.A).packets()).isZero();
+        assertThat(reused.peer(Side.B)).as("the old call's stale stream changed nothing")
+                .contains(new InetSocketAddress(LOOPBACK, newCallee.getLocalPort()));
+        send(newCaller, reused.rtpPort(Side.A), rtp(7));
+        assertThat(sequence(receive(newCallee))).isEqualTo(7);
+        assertThat(reused.stats(Side.A).latchedAddress()).isEqualTo("127.0.0.1:" + newCaller.getLocalPort());
+        assertThat(relay.freePortPairs()).isEqualTo(4);
+    }
+
+    @Test
+    void whenPortsRunShortAStreamWhoseCallEndedIsReusedAtOnce() throws Exception {
+        NettyMediaRelay relay = relay(2, clock, RelayTransport.best());
+        RelaySession first = relay.create("call-1");
+        List<Integer> ports = List.of(first.streams().get(0).rtpPort(Side.A), first.streams().get(0).rtpPort(Side.B));
+        relay.release(first.id());
+
+        RelayStream second = relay.create("call-2").streams().get(0);
+
+        assertThat(List.of(second.rtpPort(Side.A), second.rtpPort(Side.B))).isEqualTo(ports);
+        assertThat(relay.freePortPairs()).isZero();
     }
 
     @Test

@@ -199,6 +199,37 @@ class RelayPipelineTest {
                 .isEqualTo(clock.millis() - 30_000);
     }
 
+    @Test
+    void aRetiredStreamDropsEveryPacketUnseenAndServesItsNextCallAsNew() {
+        receive(rtp, Side.A, ALICE, rtpPacket(1, 0));
+        release(rtp.get(Side.B).readOutbound());
+        receive(rtp, Side.A, MALLORY, rtpPacket(99, 0));
+
+        stream.retire();
+        clock.advance(Duration.ofSeconds(5));
+        receive(rtp, Side.A, MALLORY, rtpPacket(2, 160));
+        receive(rtcp, Side.B, BOB, rtcpPacket());
+
+        assertThat((Object) rtp.get(Side.B).readOutbound()).as("nothing relayed while idle").isNull();
+        assertThat((Object) rtcp.get(Side.A).readOutbound()).isNull();
+        LegStats retired = stream.stats(Side.A);
+        assertThat(retired.packets()).isZero();
+        assertThat(retired.droppedPackets()).isZero();
+        assertThat(retired.latchedAddress()).isNull();
+        assertThat(stream.peer(Side.A)).isEmpty();
+        assertThat(stream.lastPacketMillis().get()).as("idle packets are no activity").isEqualTo(clock.millis() - 5_000);
+
+        stream.serve(null, clock.millis());
+        stream.setPeer(Side.B, BOB_SDP, null);
+        receive(rtp, Side.A, MALLORY, rtpPacket(3, 320));
+
+        DatagramPacket out = rtp.get(Side.B).readOutbound();
+        assertThat(out.recipient()).isEqualTo(BOB_SDP);
+        out.release();
+        assertThat(stream.stats(Side.A).latchedAddress()).as("latching is open again").isEqualTo("203.0.113.66:5004");
+        assertThat(stream.stats(Side.A).packets()).isEqualTo(1);
+    }
+
     private EmbeddedChannel socket(NettyRelayStream owner, Leg leg) {
         EmbeddedChannel channel = new EmbeddedChannel();
         RelayPipeline.install(channel.pipeline(), owner, leg, FastPath.NONE, clock, () -> nanoTime);
