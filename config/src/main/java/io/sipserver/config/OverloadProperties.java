@@ -26,7 +26,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties(prefix = "sip.overload")
 public record OverloadProperties(
         @DefaultValue("true") boolean enabled,
-        @DefaultValue("100ms") @NotNull Duration maxQueueWait,
+        @DefaultValue("200ms") @NotNull Duration maxQueueWait,
         @DefaultValue("64") @Min(1) int minQueued,
         @DefaultValue("100000") @Min(100) int maxServerTransactions,
         @DefaultValue("20000") @Min(100) @Max(10_000_000) int queueCapacity,
