@@ -14,7 +14,7 @@ import org.springframework.validation.annotation.Validated;
  * into a growing queue (RFC 6357's congestion collapse).
  *
  * @param enabled refuse new INVITEs and REGISTERs when overloaded; when false, only the hard bounds below hold
- * @param maxQueueWait UDP messages that lately waited longer than this (smoothed) in the receive queue mean the
+ * @param maxDelay UDP messages that lately took longer than this (smoothed) from arrival until processed mean the
  *        server is behind...
  * @param minQueued ...when at least this many messages wait too: a few messages that waited long are a pause of the
  *        JVM (start-up, garbage collection), not load
@@ -26,15 +26,15 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties(prefix = "sip.overload")
 public record OverloadProperties(
         @DefaultValue("true") boolean enabled,
-        @DefaultValue("200ms") @NotNull Duration maxQueueWait,
+        @DefaultValue("200ms") @NotNull Duration maxDelay,
         @DefaultValue("64") @Min(1) int minQueued,
         @DefaultValue("100000") @Min(100) int maxServerTransactions,
         @DefaultValue("20000") @Min(100) @Max(10_000_000) int queueCapacity,
         @DefaultValue("2s") @NotNull Duration retryAfter) {
 
     public OverloadProperties {
-        if (maxQueueWait.isNegative() || maxQueueWait.isZero()) {
-            throw new IllegalArgumentException("sip.overload.max-queue-wait must be positive: " + maxQueueWait);
+        if (maxDelay.isNegative() || maxDelay.isZero()) {
+            throw new IllegalArgumentException("sip.overload.max-delay must be positive: " + maxDelay);
         }
         if (retryAfter.isNegative() || retryAfter.toSeconds() < 1) {
             throw new IllegalArgumentException("sip.overload.retry-after must be at least 1s: " + retryAfter);

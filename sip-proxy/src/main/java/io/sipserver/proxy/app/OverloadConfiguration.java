@@ -20,8 +20,8 @@ public class OverloadConfiguration {
     RequestGuard overloadGuard(SipStackRuntime runtime, OverloadProperties overload) {
         OverloadGuard.Load load = new OverloadGuard.Load() {
             @Override
-            public long queueWaitMillis() {
-                return runtime.udpQueueWaitMillis();
+            public long delayMillis() {
+                return runtime.udpDelayMillis();
             }
 
             @Override
@@ -39,7 +39,7 @@ public class OverloadConfiguration {
                 return runtime.hasServerTransaction(request);
             }
         };
-        return new OverloadGuard(load, overload.maxQueueWait(), overload.minQueued(),
+        return new OverloadGuard(load, overload.maxDelay(), overload.minQueued(),
                 overload.maxServerTransactions(),
                 overload.retryAfter());
     }

@@ -10,8 +10,8 @@ import javax.sip.message.Response;
 
 /**
  * Refuses new work when the server is behind, so that work already accepted completes (RFC 6357). New INVITEs and
- * REGISTERs get 503 with Retry-After at once while the receive queue is long and its messages have lately waited
- * too long, or
+ * REGISTERs get 503 with Retry-After at once while the receive queue is long and messages have lately taken too
+ * long from arrival until processed, or
  * while the server transaction table is above its bound; everything that belongs to calls in progress (ACK, BYE, CANCEL, re-INVITEs, responses) still
  * passes. A refusal costs a parse and one stateless response, a tenth of what routing a request costs, so
  * refusing keeps up with offered load far above what the server can route. Bounding new transactions this way also
@@ -21,8 +21,8 @@ public final class OverloadGuard implements RequestGuard {
 
     /** What the guard reads off the running stack. */
     public interface Load {
-        /** How long messages have lately waited before a worker took them, in milliseconds (smoothed). */
-        long queueWaitMillis();
+        /** How long messages have lately taken from arrival until processed, in milliseconds (smoothed). */
+        long delayMillis();
 
         /** Messages waiting for a worker now. */
         int queuedMessages();
@@ -35,15 +35,15 @@ public final class OverloadGuard implements RequestGuard {
     }
 
     private final Load load;
-    private final long maxQueueWaitMillis;
+    private final long maxDelayMillis;
     private final int minQueued;
     private final int maxServerTransactions;
     private final GuardVerdict busy;
 
-    public OverloadGuard(Load load, Duration maxQueueWait, int minQueued, int maxServerTransactions,
+    public OverloadGuard(Load load, Duration maxDelay, int minQueued, int maxServerTransactions,
             Duration retryAfter) {
         this.load = load;
-        this.maxQueueWaitMillis = maxQueueWait.toMillis();
+        this.maxDelayMillis = maxDelay.toMillis();
         this.minQueued = minQueued;
         this.maxServerTransactions = maxServerTransactions;
         this.busy = GuardVerdict.refuse(Response.SERVICE_UNAVAILABLE, (int) retryAfter.toSeconds(), "Overloaded");
@@ -59,7 +59,7 @@ public final class OverloadGuard implements RequestGuard {
     }
 
     private boolean behind() {
-        return load.queuedMessages() >= minQueued && load.queueWaitMillis() > maxQueueWaitMillis
+        return load.queuedMessages() >= minQueued && load.delayMillis() > maxDelayMillis
                 || load.serverTransactions() > maxServerTransactions;
     }
 

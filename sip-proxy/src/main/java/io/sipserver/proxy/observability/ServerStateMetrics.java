@@ -46,8 +46,8 @@ public final class ServerStateMetrics implements MeterBinder {
                 .description("UDP datagrams waiting for a SIP worker thread")
                 .strongReference(true)
                 .register(registry);
-        Gauge.builder("sip.udp.queue.wait", stack, SipStackRuntime::udpQueueWaitMillis)
-                .description("How long datagrams have lately waited for a worker, smoothed (the overload signal)")
+        Gauge.builder("sip.udp.delay", stack, SipStackRuntime::udpDelayMillis)
+                .description("How long datagrams have lately taken from arrival until processed, smoothed (the overload signal)")
                 .baseUnit("milliseconds")
                 .strongReference(true)
                 .register(registry);

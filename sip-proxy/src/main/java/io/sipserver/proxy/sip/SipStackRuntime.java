@@ -133,11 +133,11 @@ public final class SipStackRuntime implements AutoCloseable {
         throw new IllegalStateException("the stack was created without its InboundValve");
     }
 
-    /** How long datagrams have lately waited in the UDP receive queues (smoothed; the longest of the queues), ms. */
-    public long udpQueueWaitMillis() {
+    /** How long UDP datagrams have lately taken from arrival until processed (smoothed; the slowest listener), ms. */
+    public long udpDelayMillis() {
         long longest = 0;
         for (UdpReceiveQueue queue : udpQueues) {
-            longest = Math.max(longest, queue.waitMillis());
+            longest = Math.max(longest, queue.delayMillis());
         }
         return longest;
     }

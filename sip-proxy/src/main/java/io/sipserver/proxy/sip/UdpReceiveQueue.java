@@ -11,10 +11,12 @@ import java.util.concurrent.atomic.LongAdder;
  * The queue between a UDP listening point's reader thread and the stack's worker threads. JAIN-SIP 1.3.0-91's own
  * is unbounded, so a burst the workers cannot absorb grows it until the heap is gone; this one holds at most
  * {@code capacity} datagrams and drops new arrivals beyond that (as a full socket buffer would). It also tracks how
- * long datagrams wait before a worker takes them, smoothed over the last few dozen (an exponentially weighted
- * average): the processing delay that overload control watches. Smoothing keeps a single stall (a garbage
- * collection, a burst of a few hundred datagrams) from looking like overload, while a queue that stays behind
- * moves the average within a few dozen datagrams.
+ * long datagrams stay in the server, from arrival until their worker is done with them (a worker comes back for
+ * the next datagram when it has finished the last one), smoothed over the last few dozen (an exponentially
+ * weighted average): the processing delay that overload control watches. Waiting in the queue alone is not
+ * enough: with more workers than cores, an overloaded server keeps its queue short while every worker crawls,
+ * time-sliced. Smoothing keeps a single stall (a garbage collection, a burst of a few hundred datagrams) from
+ * looking like overload, while a server that stays behind moves the average within a few dozen datagrams.
  */
 public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMessageDispatch> {
 
@@ -25,8 +27,11 @@ public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMes
     /** Weight of the newest wait: 1/2^WEIGHT_SHIFT. */
     private static final int WEIGHT_SHIFT = 5;
 
-    /** Smoothed wait in microseconds. Workers update it without a lock: a lost update only delays the average. */
-    private volatile long smoothedWaitMicros;
+    /** Smoothed delay in microseconds. Workers update it without a lock: a lost update only delays the average. */
+    private volatile long smoothedDelayMicros;
+
+    /** Per worker: arrival time of the datagram it is processing, 0 when none. */
+    private final transient ThreadLocal<long[]> inService = ThreadLocal.withInitial(() -> new long[1]);
 
     UdpReceiveQueue(int capacity) {
         super(capacity);
@@ -71,26 +76,38 @@ public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMes
 
     @Override
     public DatagramQueuedMessageDispatch take() throws InterruptedException {
-        return waited(super.take());
+        long[] current = finishedPrevious();
+        return started(current, super.take());
     }
 
     @Override
     public DatagramQueuedMessageDispatch poll(long timeout, TimeUnit unit) throws InterruptedException {
-        return waited(super.poll(timeout, unit));
+        long[] current = finishedPrevious();
+        return started(current, super.poll(timeout, unit));
     }
 
-    private DatagramQueuedMessageDispatch waited(DatagramQueuedMessageDispatch message) {
+    /** The calling worker is back for more, so the datagram it took last is done. */
+    private long[] finishedPrevious() {
+        long[] current = inService.get();
+        if (current[0] != 0) {
+            long delayMicros = (System.currentTimeMillis() - current[0]) * 1000;
+            long average = smoothedDelayMicros;
+            smoothedDelayMicros = average + ((delayMicros - average) >> WEIGHT_SHIFT);
+            current[0] = 0;
+        }
+        return current;
+    }
+
+    private static DatagramQueuedMessageDispatch started(long[] current, DatagramQueuedMessageDispatch message) {
         if (message != null) {
-            long waitMicros = (System.currentTimeMillis() - message.getReceptionTime()) * 1000;
-            long average = smoothedWaitMicros;
-            smoothedWaitMicros = average + ((waitMicros - average) >> WEIGHT_SHIFT);
+            current[0] = message.getReceptionTime();
         }
         return message;
     }
 
-    /** How long datagrams have been waiting for a worker lately, in milliseconds (smoothed). */
-    public long waitMillis() {
-        return smoothedWaitMicros / 1000;
+    /** How long datagrams have lately stayed from arrival until processed, in milliseconds (smoothed). */
+    public long delayMillis() {
+        return smoothedDelayMicros / 1000;
     }
 
     /** Datagrams dropped on arrival because the queue was full. */

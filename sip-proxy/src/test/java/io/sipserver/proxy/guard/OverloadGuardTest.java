@@ -16,7 +16,7 @@ class OverloadGuardTest {
     private int transactions;
     private final OverloadGuard guard = new OverloadGuard(new OverloadGuard.Load() {
         @Override
-        public long queueWaitMillis() {
+        public long delayMillis() {
             return wait;
         }
 
