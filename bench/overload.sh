@@ -7,12 +7,13 @@
 # ends the call). Prints, per step: offered and achieved rate, calls completed per second (200 + BYE), the share
 # of calls refused with 503, failed calls (timeouts, unexpected messages), setup p50/p99 of completed calls and the
 # p99 time to the 503.
-# MAX_RATE: the highest sustainable rate from bench/calls.sh (AUTH=0); when unset, find-max runs first.
-# Env: MAX_RATE= FACTORS="1 1.5 2 3" DURATION=20 GAP=15 SIP_PORT=15066 HTTP_PORT=18080 JAVA_OPTS= JAR=...
+# MAX_RATE: the highest sustainable rate from bench/calls.sh (AUTH=0); when unset, find-max runs first (which also
+# warms the JVM up); when set, a WARMUP s run at half of it comes first and is not reported.
+# Env: MAX_RATE= FACTORS="1 1.5 2 3" DURATION=20 GAP=15 WARMUP=30 SIP_PORT=15066 HTTP_PORT=18080 JAVA_OPTS= JAR=...
 set -euo pipefail
 source "$(dirname "$0")/server-lib.sh"
 bench_lock "$@"
-REPRODUCE="$(env_of MAX_RATE FACTORS DURATION GAP SIP_PORT HTTP_PORT JAVA_OPTS JAR SHARED_BENCH)bench/overload.sh"
+REPRODUCE="$(env_of MAX_RATE FACTORS DURATION GAP WARMUP SIP_PORT HTTP_PORT JAVA_OPTS JAR SHARED_BENCH)bench/overload.sh"
 FACTORS=${FACTORS:-1 1.5 2 3}; DURATION=${DURATION:-20}; GAP=${GAP:-15}
 new_run_dir overload
 make_harness "$RUN_DIR/harness"
@@ -25,19 +26,22 @@ echo "server pid $SERVER_PID: $(cat "$RUN_DIR/server-cmd.txt")"
 provision_users callee caller
 api_post /api/locations '{"name":"bench-loopback","cidrs":["127.0.0.0/8"],"bandwidthKbps":100000000}' >/dev/null
 
-if [[ -z ${MAX_RATE:-} ]]; then
-  "$RUN_DIR/harness/find-max.sh" calls "$TARGET" "$DURATION" | tee "$RUN_DIR/find-max.log"
-  MAX_RATE=$(result_field "$(grep '^MAX' "$RUN_DIR/find-max.log")" max_rate)
-  sleep "$GAP"
-fi
-((MAX_RATE > 0)) || die "no sustainable rate found (MAX_RATE=$MAX_RATE)"
-
 # settle: wait until the previous step's calls are gone from the proxy
 settle() {
   local deadline=$((SECONDS + 60))
   while ((SECONDS < deadline)) && [[ $(api_get /api/calls | jq length) != 0 ]]; do sleep 1; done
   sleep "$GAP"
 }
+
+if [[ -z ${MAX_RATE:-} ]]; then
+  "$RUN_DIR/harness/find-max.sh" calls "$TARGET" "$DURATION" | tee "$RUN_DIR/find-max.log"
+  MAX_RATE=$(result_field "$(grep '^MAX' "$RUN_DIR/find-max.log")" max_rate)
+  ((MAX_RATE > 0)) || die "no sustainable rate found (MAX_RATE=$MAX_RATE)"
+else
+  # a cold JVM (interpreted code, compiler threads busy) would make the first step look overloaded
+  OUT=$RUN_DIR/warmup "$RUN_DIR/harness/run-calls.sh" "$TARGET" $((MAX_RATE / 2)) "${WARMUP:-30}" >"$RUN_DIR/warmup.log" 2>&1 || true
+fi
+settle
 
 printf '%-7s %8s %9s %11s %9s %8s %9s %9s %10s\n' factor offered achieved completed/s refused failed setup_p50 setup_p99 503_p99 | tee "$RUN_DIR/table.txt"
 for f in $FACTORS; do
