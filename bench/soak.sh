@@ -3,18 +3,20 @@
 # keep refreshing their bindings.
 #   ./mvnw -DskipTests package && MAX_RATE=1000 bench/soak.sh
 # 1. starts sip-proxy/target/sip-proxy.jar as calls.sh does (AUTH=1 default: every INVITE challenged),
-#    provisions USERS users and registers each once (EXPIRES s), then measures the heap after a full GC;
+#    provisions USERS users and registers each once (EXPIRES s), warms the call path up (WARMUP s of calls at
+#    the soak rate, not counted: a cold JVM is slow enough for overload control to refuse calls), then measures
+#    the heap after a full GC;
 # 2. for DURATION s (default 600) runs, side by side, run-calls.sh at MAX_RATE/2 calls/s and run-register.sh at
 #    REG_RATE REGISTER/s cycling over the users (each refreshed every USERS/REG_RATE s, before EXPIRES);
 # 3. when both end and the calls are gone, measures the heap after a full GC again.
 # Prints failed calls (must be 0), failed REGISTERs, and the heap at start and end (must not grow by more than 10 %).
 # Bounded: SIPp stops itself (-m and -timeout); the server is stopped at the end.
 # Env: MAX_RATE (required: the highest sustainable rate from bench/calls.sh with the same AUTH) AUTH=1
-#      DURATION=600 USERS=10000 REG_RATE=100 EXPIRES=120 SIP_PORT=15066 HTTP_PORT=18080 JAVA_OPTS= JAR=...
+#      WARMUP=30 DURATION=600 USERS=10000 REG_RATE=100 EXPIRES=120 SIP_PORT=15066 HTTP_PORT=18080 JAVA_OPTS= JAR=...
 set -euo pipefail
 source "$(dirname "$0")/server-lib.sh"
 bench_lock "$@"
-REPRODUCE="$(env_of MAX_RATE AUTH DURATION USERS REG_RATE EXPIRES SIP_PORT HTTP_PORT JAVA_OPTS JAR SHARED_BENCH)bench/soak.sh"
+REPRODUCE="$(env_of MAX_RATE AUTH WARMUP DURATION USERS REG_RATE EXPIRES SIP_PORT HTTP_PORT JAVA_OPTS JAR SHARED_BENCH)bench/soak.sh"
 [[ -n ${MAX_RATE:-} ]] || die "set MAX_RATE to the highest sustainable call rate (bench/calls.sh)"
 INVITE_AUTH=${AUTH:-1}; DURATION=${DURATION:-600}; USERS=${USERS:-10000}; REG_RATE=${REG_RATE:-100}; EXPIRES=${EXPIRES:-120}
 CALL_RATE=$((MAX_RATE / 2))
@@ -30,7 +32,9 @@ provision_users callee caller $(seq_names user "$USERS")
 api_post /api/locations '{"name":"bench-loopback","cidrs":["127.0.0.0/8"],"bandwidthKbps":100000000}' >/dev/null
 fill=$(OUT=$RUN_DIR/fill "$RUN_DIR/harness/run-register.sh" "$TARGET" 500 $((USERS / 500)) | grep '^RESULT')
 echo "$fill"
-sleep 10                                   # REGISTER transactions of the fill gone
+OUT=$RUN_DIR/warmup "$RUN_DIR/harness/run-calls.sh" "$TARGET" "$CALL_RATE" "${WARMUP:-30}" >"$RUN_DIR/warmup.log" 2>&1 || true
+echo "warm-up: $(grep '^RESULT' "$RUN_DIR/warmup.log" | cut -d' ' -f4-12)"
+sleep 10                                   # transactions of the fill and the warm-up gone
 heap_start=$(heap_used_kb)
 bindings_start=$(api_get /api/registrations | jq length)
 echo "start: $bindings_start AORs bound, heap after full GC $(mb "$heap_start") MB; soaking for $DURATION s"
