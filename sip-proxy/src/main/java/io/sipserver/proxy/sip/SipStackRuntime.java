@@ -55,6 +55,7 @@ public final class SipStackRuntime implements AutoCloseable {
     /** Creates the stack and binds its listening points (UDP first, then TCP). */
     public static SipStackRuntime start(SipProperties sip, OverloadProperties overload, SipListener listener)
             throws Exception {
+        CommentFreeViaParser.install();
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
         SipStack stack = factory.createSipStack(stackProperties(sip, overload));

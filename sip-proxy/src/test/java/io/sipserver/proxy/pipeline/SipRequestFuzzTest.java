@@ -12,6 +12,7 @@ import io.sipserver.config.DigestAlgorithm;
 import io.sipserver.config.RegistrarProperties;
 import io.sipserver.proxy.guard.AuthFailureTracker;
 import io.sipserver.proxy.routing.NatContact;
+import io.sipserver.proxy.sip.CommentFreeViaParser;
 import io.sipserver.proxy.sip.LocalAddresses;
 import io.sipserver.proxy.sip.SipMessages;
 import io.sipserver.proxy.sip.SipTraffic;
@@ -193,6 +194,7 @@ class SipRequestFuzzTest {
     private static SipMessages sipMessages() {
         // The stages log every refused request; at fuzzing rates that would be most of the run time.
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.sipserver")).setLevel(Level.WARN);
+        CommentFreeViaParser.install();
         try {
             SipFactory factory = SipFactory.getInstance();
             factory.setPathName("gov.nist");
