@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A relay session with fixed ports (stream i: side A 20000 + 100 i, side B 30000 + 100 i) that records peers. */
+/**
+ * A relay session with fixed ports (stream i: side A 20000 + 100 i, side B 30000 + 100 i) that records peers and
+ * reports the statistics a test gives it.
+ */
 final class FakeRelaySession implements RelaySession {
 
     private final List<FakeStream> streams = new ArrayList<>();
@@ -58,6 +61,7 @@ final class FakeRelaySession implements RelaySession {
         private final int index;
         final Map<Side, InetSocketAddress> rtpPeers = new EnumMap<>(Side.class);
         final Map<Side, InetSocketAddress> rtcpPeers = new EnumMap<>(Side.class);
+        final Map<Side, LegStats> stats = new EnumMap<>(Side.class);
 
         FakeStream(int index) {
             this.index = index;
@@ -83,7 +87,7 @@ final class FakeRelaySession implements RelaySession {
 
         @Override
         public LegStats stats(Side side) {
-            return new LegStats(0, 0, 0, 0, null, 0);
+            return stats.getOrDefault(side, new LegStats(0, 0, 0, 0, null, 0));
         }
     }
 }

@@ -2,11 +2,7 @@ package io.sipserver.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetSocketAddress;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RelayTrafficTallyTest {
@@ -15,8 +11,8 @@ class RelayTrafficTallyTest {
 
     @Test
     void sumsBothSidesOfEveryStreamOfTheLiveSessions() {
-        Session call1 = new Session(new Stream(leg(10, 1600, 0), leg(8, 1280, 1)), new Stream(leg(1, 100, 0), leg(0, 0, 0)));
-        Session call2 = new Session(new Stream(leg(5, 800, 2), leg(5, 800, 0)));
+        FakeRelaySession call1 = session(leg(10, 1600, 0), leg(8, 1280, 1), leg(1, 100, 0), leg(0, 0, 0));
+        FakeRelaySession call2 = session(leg(5, 800, 2), leg(5, 800, 0));
 
         assertThat(tally.total(List.of())).isEqualTo(RelayTraffic.NONE);
         assertThat(tally.total(List.of(call1, call2))).isEqualTo(new RelayTraffic(29, 4580, 3));
@@ -24,19 +20,19 @@ class RelayTrafficTallyTest {
 
     @Test
     void aRetiredSessionStaysCounted() {
-        Session call = new Session(new Stream(leg(10, 1600, 1), leg(8, 1280, 0)));
+        FakeRelaySession call = session(leg(10, 1600, 1), leg(8, 1280, 0));
         assertThat(tally.total(List.of(call))).isEqualTo(new RelayTraffic(18, 2880, 1));
 
         tally.retire(call);
 
         assertThat(tally.total(List.of())).isEqualTo(new RelayTraffic(18, 2880, 1));
-        Session next = new Session(new Stream(leg(2, 320, 0), leg(0, 0, 0)));
+        FakeRelaySession next = session(leg(2, 320, 0), leg(0, 0, 0));
         assertThat(tally.total(List.of(next))).isEqualTo(new RelayTraffic(20, 3200, 1));
     }
 
     @Test
     void aSessionBetweenLeavingTheLiveSetAndRetiringDoesNotMakeTheTotalsDip() {
-        Session call = new Session(new Stream(leg(10, 1600, 1), leg(8, 1280, 0)));
+        FakeRelaySession call = session(leg(10, 1600, 1), leg(8, 1280, 0));
         tally.total(List.of(call));
 
         assertThat(tally.total(List.of())).as("released, not yet retired").isEqualTo(new RelayTraffic(18, 2880, 1));
@@ -48,62 +44,14 @@ class RelayTrafficTallyTest {
         return new LegStats(packets, bytes, 0, 0, null, dropped);
     }
 
-    private record Stream(LegStats a, LegStats b) implements RelayStream {
-        @Override
-        public int rtpPort(Side side) {
-            return 0;
+    /** A session whose stream i reported {@code legs[2i]} on side A and {@code legs[2i+1]} on side B. */
+    private static FakeRelaySession session(LegStats... legs) {
+        FakeRelaySession session = new FakeRelaySession();
+        for (int i = 0; i < legs.length / 2; i++) {
+            session.stream(i);
+            session.fake(i).stats.put(Side.A, legs[2 * i]);
+            session.fake(i).stats.put(Side.B, legs[2 * i + 1]);
         }
-
-        @Override
-        public void setPeer(Side side, InetSocketAddress rtp, InetSocketAddress rtcp) {
-        }
-
-        @Override
-        public Optional<InetSocketAddress> peer(Side side) {
-            return Optional.empty();
-        }
-
-        @Override
-        public LegStats stats(Side side) {
-            return side == Side.A ? a : b;
-        }
-    }
-
-    private static final class Session implements RelaySession {
-        private final List<RelayStream> streams;
-
-        Session(RelayStream... streams) {
-            this.streams = new ArrayList<>(List.of(streams));
-        }
-
-        @Override
-        public String id() {
-            return "s";
-        }
-
-        @Override
-        public String callId() {
-            return "c";
-        }
-
-        @Override
-        public Instant createdAt() {
-            return Instant.EPOCH;
-        }
-
-        @Override
-        public List<RelayStream> streams() {
-            return List.copyOf(streams);
-        }
-
-        @Override
-        public RelayStream stream(int index) {
-            return streams.get(index);
-        }
-
-        @Override
-        public Instant lastPacketAt() {
-            return Instant.EPOCH;
-        }
+        return session;
     }
 }
