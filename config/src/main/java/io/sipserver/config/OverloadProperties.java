@@ -14,8 +14,8 @@ import org.springframework.validation.annotation.Validated;
  * into a growing queue (RFC 6357's congestion collapse).
  *
  * @param enabled refuse new INVITEs and REGISTERs when overloaded; when false, only the hard bounds below hold
- * @param maxDelay UDP messages that lately took longer than this (smoothed) from arrival until processed mean the
- *        server is behind...
+ * @param maxDelay when even the quickest UDP message of the last second took longer than this from arrival until
+ *        processed (a standing delay), the server is behind...
  * @param minQueued ...when at least this many messages wait too: a few messages that waited long are a pause of the
  *        JVM (start-up, garbage collection), not load
  * @param maxServerTransactions above this many live server transactions, new INVITEs and REGISTERs are refused

@@ -10,9 +10,9 @@ import javax.sip.message.Response;
 
 /**
  * Refuses new work when the server is behind, so that work already accepted completes (RFC 6357). New INVITEs and
- * REGISTERs get 503 with Retry-After at once while the receive queue is long and messages have lately taken too
- * long from arrival until processed, or
- * while the server transaction table is above its bound; everything that belongs to calls in progress (ACK, BYE, CANCEL, re-INVITEs, responses) still
+ * REGISTERs get 503 with Retry-After at once while the receive queue is long and even the quickest messages of the
+ * last second took too long from arrival until processed (a standing delay, not a passing pause), or while the
+ * server transaction table is above its bound; everything that belongs to calls in progress (ACK, BYE, CANCEL, re-INVITEs, responses) still
  * passes. A refusal costs a parse and one stateless response, a tenth of what routing a request costs, so
  * refusing keeps up with offered load far above what the server can route. Bounding new transactions this way also
  * bounds the stack's server transaction table: what still enters it while refusing belongs to live calls.
@@ -21,7 +21,7 @@ public final class OverloadGuard implements RequestGuard {
 
     /** What the guard reads off the running stack. */
     public interface Load {
-        /** How long messages have lately taken from arrival until processed, in milliseconds (smoothed). */
+        /** Standing delay: the shortest time a message took from arrival until processed, lately, in milliseconds. */
         long delayMillis();
 
         /** Messages waiting for a worker now. */

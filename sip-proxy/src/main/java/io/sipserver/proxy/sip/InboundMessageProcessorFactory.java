@@ -4,14 +4,14 @@ import gov.nist.javax.sip.SipStackImpl;
 import gov.nist.javax.sip.stack.MessageProcessor;
 import gov.nist.javax.sip.stack.OIOMessageProcessorFactory;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
-import gov.nist.javax.sip.stack.UDPMessageProcessor;
 import java.io.IOException;
 import java.net.InetAddress;
+import javax.sip.ListeningPoint;
 
 /**
- * The RI's default (blocking I/O) message processors, with a bounded {@link UdpReceiveQueue} put into each UDP
- * processor before it starts. The stack creates this factory by class name, so the capacity travels in the stack
- * properties under {@link #QUEUE_CAPACITY}.
+ * The RI's default (blocking I/O) message processors, except that UDP listening points are
+ * {@link InboundUdpMessageProcessor}s. The stack creates this factory by class name, so the receive queue's capacity
+ * travels in the stack properties under {@link #QUEUE_CAPACITY}.
  */
 public final class InboundMessageProcessorFactory extends OIOMessageProcessorFactory {
 
@@ -20,11 +20,11 @@ public final class InboundMessageProcessorFactory extends OIOMessageProcessorFac
     @Override
     public MessageProcessor createMessageProcessor(SIPTransactionStack stack, InetAddress address, int port,
             String transport) throws IOException {
-        MessageProcessor processor = super.createMessageProcessor(stack, address, port, transport);
-        if (processor instanceof UDPMessageProcessor udp) {
-            String capacity = ((SipStackImpl) stack).getConfigurationProperties().getProperty(QUEUE_CAPACITY);
-            UdpReceiveQueue.install(udp, Integer.parseInt(capacity));
+        if (!ListeningPoint.UDP.equalsIgnoreCase(transport)) {
+            return super.createMessageProcessor(stack, address, port, transport);
         }
-        return processor;
+        SipStackImpl sipStack = (SipStackImpl) stack;
+        return new InboundUdpMessageProcessor(address, stack, port, sipStack.getStackName(),
+                Integer.parseInt(sipStack.getConfigurationProperties().getProperty(QUEUE_CAPACITY)));
     }
 }

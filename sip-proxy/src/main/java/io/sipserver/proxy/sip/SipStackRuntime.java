@@ -3,7 +3,6 @@ package io.sipserver.proxy.sip;
 import gov.nist.javax.sip.ListeningPointImpl;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
-import gov.nist.javax.sip.stack.UDPMessageProcessor;
 import io.sipserver.config.OverloadProperties;
 import io.sipserver.config.SipProperties;
 import java.util.ArrayList;
@@ -46,8 +45,8 @@ public final class SipStackRuntime implements AutoCloseable {
         this.messageFactory = factory.createMessageFactory();
         this.udpQueues = new ArrayList<>();
         for (ListeningPoint point : provider.getListeningPoints()) {
-            if (((ListeningPointImpl) point).getMessageProcessor() instanceof UDPMessageProcessor udp) {
-                udpQueues.add(UdpReceiveQueue.of(udp));
+            if (((ListeningPointImpl) point).getMessageProcessor() instanceof InboundUdpMessageProcessor udp) {
+                udpQueues.add(udp.queue());
             }
         }
     }
@@ -90,8 +89,7 @@ public final class SipStackRuntime implements AutoCloseable {
         // a re-entrant listener the routing code runs on those threads, concurrently, with no event-scanner hop.
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(sip.threadPoolSize()));
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
-        // Also sizes the UDP receive buffer: without it the RI allocates 64 KiB per datagram. Bigger TCP messages
-        // are refused (DoS guard).
+        // Also sizes the UDP receive buffer (InboundUdpMessageProcessor). Bigger TCP messages are refused (DoS guard).
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(sip.maxMessageSize()));
         // The 8 KiB default socket buffers drop datagrams under bursts.
         p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", "4194304");
@@ -134,7 +132,7 @@ public final class SipStackRuntime implements AutoCloseable {
         throw new IllegalStateException("the stack was created without its InboundValve");
     }
 
-    /** How long UDP datagrams have lately taken from arrival until processed (smoothed; the slowest listener), ms. */
+    /** Standing delay of UDP datagrams, arrival until processed (UdpReceiveQueue; the slowest listener), ms. */
     public long udpDelayMillis() {
         long longest = 0;
         for (UdpReceiveQueue queue : udpQueues) {

@@ -1,68 +1,54 @@
 package io.sipserver.proxy.sip;
 
 import gov.nist.javax.sip.stack.DatagramQueuedMessageDispatch;
-import gov.nist.javax.sip.stack.UDPMessageProcessor;
-import java.lang.reflect.Field;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * The queue between a UDP listening point's reader thread and the stack's worker threads. JAIN-SIP 1.3.0-91's own
  * is unbounded, so a burst the workers cannot absorb grows it until the heap is gone; this one holds at most
- * {@code capacity} datagrams and drops new arrivals beyond that (as a full socket buffer would). It also tracks how
- * long datagrams stay in the server, from arrival until their worker is done with them (a worker comes back for
- * the next datagram when it has finished the last one), smoothed over the last few dozen (an exponentially
- * weighted average): the processing delay that overload control watches. Waiting in the queue alone is not
- * enough: with more workers than cores, an overloaded server keeps its queue short while every worker crawls,
- * time-sliced. Smoothing keeps a single stall (a garbage collection, a burst of a few hundred datagrams) from
- * looking like overload, while a server that stays behind moves the average within a few dozen datagrams.
+ * {@code capacity} datagrams and drops new arrivals beyond that (as a full socket buffer would).
+ * <p>
+ * It also measures the standing delay that overload control watches: how long datagrams stay in the server, from
+ * arrival until their worker is done with them (a worker comes back for the next datagram when it has finished the
+ * last one), and of those the shortest seen over the last {@link #INTERVAL_MILLIS}. That is CoDel's idea (RFC 8289):
+ * a backlog that drains within the interval, after a garbage collection or a burst, lets at least one datagram
+ * through quickly, so its minimum stays low, while a server that stays behind delays every datagram. Waiting in the
+ * queue alone would not do: with more workers than cores, an overloaded server keeps its queue short while every
+ * worker crawls, time-sliced. An average (tried first) could not tell the two apart: every collection pause of a
+ * loaded server pushed it over the bound and refused calls that the server went on to handle.
  */
 public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMessageDispatch> {
 
     private static final long serialVersionUID = 1L;
-    private static final Field MESSAGE_QUEUE = messageQueueField();
+
+    /** Over how long the shortest delay is taken. */
+    static final long INTERVAL_MILLIS = 1000;
 
     private final transient LongAdder dropped = new LongAdder();
-    /** Weight of the newest wait: 1/2^WEIGHT_SHIFT. */
-    private static final int WEIGHT_SHIFT = 5;
+    private final transient LongSupplier clock;
 
-    /** Smoothed delay in microseconds. Workers update it without a lock: a lost update only delays the average. */
-    private volatile long smoothedDelayMicros;
+    /** The interval being measured: guarded by itself; a worker holds it for a comparison and a store. */
+    private final transient long[] window = {0, Long.MAX_VALUE};
+    private static final int START = 0;
+    private static final int SHORTEST = 1;
+
+    /** The shortest delay of the last complete interval, in milliseconds. */
+    private volatile long standingDelayMillis;
 
     /** Per worker: arrival time of the datagram it is processing, 0 when none. */
     private final transient ThreadLocal<long[]> inService = ThreadLocal.withInitial(() -> new long[1]);
 
     UdpReceiveQueue(int capacity) {
+        this(capacity, System::currentTimeMillis);
+    }
+
+    /** {@code clock}: milliseconds, in the time base of the datagrams' reception times. */
+    UdpReceiveQueue(int capacity, LongSupplier clock) {
         super(capacity);
-    }
-
-    /** Puts a new bounded queue into a UDP processor that has not started yet. */
-    static void install(UDPMessageProcessor processor, int capacity) {
-        try {
-            MESSAGE_QUEUE.set(processor, new UdpReceiveQueue(capacity));
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot bound the UDP receive queue of JAIN-SIP", e);
-        }
-    }
-
-    /** The queue of a processor created by {@link InboundMessageProcessorFactory}. */
-    static UdpReceiveQueue of(UDPMessageProcessor processor) {
-        try {
-            return (UdpReceiveQueue) MESSAGE_QUEUE.get(processor);
-        } catch (IllegalAccessException | ClassCastException e) {
-            throw new IllegalStateException("the UDP processor was not created with a bounded receive queue", e);
-        }
-    }
-
-    private static Field messageQueueField() {
-        try {
-            Field f = UDPMessageProcessor.class.getDeclaredField("messageQueue");
-            f.setAccessible(true);
-            return f;
-        } catch (NoSuchFieldException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+        this.clock = clock;
     }
 
     @Override
@@ -90,12 +76,25 @@ public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMes
     private long[] finishedPrevious() {
         long[] current = inService.get();
         if (current[0] != 0) {
-            long delayMicros = (System.currentTimeMillis() - current[0]) * 1000;
-            long average = smoothedDelayMicros;
-            smoothedDelayMicros = average + ((delayMicros - average) >> WEIGHT_SHIFT);
+            finished(clock.getAsLong() - current[0]);
             current[0] = 0;
         }
         return current;
+    }
+
+    private void finished(long delayMillis) {
+        long now = clock.getAsLong();
+        synchronized (window) {
+            long elapsed = now - window[START];
+            if (elapsed >= INTERVAL_MILLIS) {
+                // After an idle spell the last interval says nothing about now.
+                standingDelayMillis = elapsed < 2 * INTERVAL_MILLIS ? window[SHORTEST] : delayMillis;
+                window[START] = now;
+                window[SHORTEST] = delayMillis;
+            } else if (delayMillis < window[SHORTEST]) {
+                window[SHORTEST] = delayMillis;
+            }
+        }
     }
 
     private static DatagramQueuedMessageDispatch started(long[] current, DatagramQueuedMessageDispatch message) {
@@ -105,9 +104,12 @@ public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMes
         return message;
     }
 
-    /** How long datagrams have lately stayed from arrival until processed, in milliseconds (smoothed). */
+    /**
+     * The standing delay: the shortest time a datagram took from arrival until processed over the last complete
+     * interval, in milliseconds.
+     */
     public long delayMillis() {
-        return smoothedDelayMicros / 1000;
+        return standingDelayMillis;
     }
 
     /** Datagrams dropped on arrival because the queue was full. */

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import gov.nist.javax.sip.stack.DatagramQueuedMessageDispatch;
 import java.net.DatagramPacket;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class UdpReceiveQueueTest {
 
-    private final UdpReceiveQueue queue = new UdpReceiveQueue(100);
+    private long now = 1_000_000;
+    private final UdpReceiveQueue queue = new UdpReceiveQueue(100, () -> now);
 
     @Test
     void dropsArrivalsBeyondItsCapacityAndCountsThem() {
@@ -20,35 +22,55 @@ class UdpReceiveQueueTest {
     }
 
     @Test
-    void aShortStallDoesNotLookLikeAServerThatStaysBehind() throws InterruptedException {
-        // A 200 ms stall: the datagrams that piled up during it were done 200 ms down to nothing after arrival.
-        for (int waited = 200; waited >= 0; waited -= 20) {
-            take(waited);
+    void aBacklogThatDrainsWithinTheIntervalIsNotAStandingDelay() throws InterruptedException {
+        // A 300 ms collection pause: what piled up during it is done 300 ms down to 0 ms after arrival.
+        for (int waited = 300; waited >= 0; waited -= 10) {
+            serve(waited);
         }
-        assertThat(queue.delayMillis()).isLessThan(100);
+        nextInterval();
+        assertThat(queue.delayMillis()).isZero();
+    }
+
+    @Test
+    void aServerThatDelaysEveryDatagramHasAStandingDelayUntilItCatchesUp() throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            serve(250 + i % 50);
+        }
+        nextInterval();
+        assertThat(queue.delayMillis()).isEqualTo(250);
 
         for (int i = 0; i < 100; i++) {
-            take(200);
+            serve(i % 2 == 0 ? 400 : 3);
         }
-        assertThat(queue.delayMillis()).isGreaterThan(100);
-
-        for (int i = 0; i < 200; i++) {
-            take(0);
-        }
-        assertThat(queue.delayMillis()).isLessThan(5);
+        nextInterval();
+        assertThat(queue.delayMillis()).isEqualTo(3);
     }
 
-    /**
-     * A worker takes a datagram that arrived {@code delayMillis} ago and processes it at once; its delay counts
-     * when the worker comes back for the next one.
-     */
-    private void take(long delayMillis) throws InterruptedException {
+    @Test
+    void anIdleSpellForgetsTheIntervalBeforeIt() throws InterruptedException {
+        serve(500);
+        nextInterval();
+        assertThat(queue.delayMillis()).isEqualTo(500);
+
+        now += 10 * UdpReceiveQueue.INTERVAL_MILLIS;
+        serve(2);
+        assertThat(queue.delayMillis()).isEqualTo(2);
+    }
+
+    /** A worker takes a datagram that arrived {@code delayMillis} ago, is done with it at once and comes back. */
+    private void serve(long delayMillis) throws InterruptedException {
         queue.offer(datagramThatWaited(delayMillis));
         queue.take();
+        assertThat(queue.poll(0, TimeUnit.MILLISECONDS)).isNull();
     }
 
-    private static DatagramQueuedMessageDispatch datagramThatWaited(long millis) {
-        return new DatagramQueuedMessageDispatch(new DatagramPacket(new byte[0], 0),
-                System.currentTimeMillis() - millis);
+    /** Moves past the end of the interval under way; a slow datagram done then closes it and opens the next. */
+    private void nextInterval() throws InterruptedException {
+        now += UdpReceiveQueue.INTERVAL_MILLIS;
+        serve(UdpReceiveQueue.INTERVAL_MILLIS);
+    }
+
+    private DatagramQueuedMessageDispatch datagramThatWaited(long millis) {
+        return new DatagramQueuedMessageDispatch(new DatagramPacket(new byte[0], 0), now - millis);
     }
 }
