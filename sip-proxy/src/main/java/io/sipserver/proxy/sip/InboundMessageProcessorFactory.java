@@ -10,7 +10,7 @@ import java.net.InetAddress;
 
 /**
  * The RI's default (blocking I/O) message processors, with a bounded {@link UdpReceiveQueue} put into each UDP
- * processor before it starts. The stack creates this factory by class name, so the capacity travels in the stack
+ * processor before it starts (it also lets the processor read datagrams over the size limit, to refuse them). The stack creates this factory by class name, so the capacity travels in the stack
  * properties under {@link #QUEUE_CAPACITY}.
  */
 public final class InboundMessageProcessorFactory extends OIOMessageProcessorFactory {
@@ -23,7 +23,7 @@ public final class InboundMessageProcessorFactory extends OIOMessageProcessorFac
         MessageProcessor processor = super.createMessageProcessor(stack, address, port, transport);
         if (processor instanceof UDPMessageProcessor udp) {
             String capacity = ((SipStackImpl) stack).getConfigurationProperties().getProperty(QUEUE_CAPACITY);
-            UdpReceiveQueue.install(udp, Integer.parseInt(capacity));
+            UdpReceiveQueue.install(udp, Integer.parseInt(capacity), stack.getMaxMessageSize());
         }
         return processor;
     }

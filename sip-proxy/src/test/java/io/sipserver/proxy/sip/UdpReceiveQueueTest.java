@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class UdpReceiveQueueTest {
 
-    private final UdpReceiveQueue queue = new UdpReceiveQueue(100);
+    private final UdpReceiveQueue queue = new UdpReceiveQueue(100, 16384, null);
 
     @Test
     void dropsArrivalsBeyondItsCapacityAndCountsThem() {
