@@ -19,7 +19,6 @@ import io.sipserver.registrar.LocationService;
 import io.sipserver.registrar.User;
 import io.sipserver.registrar.auth.DigestAuthenticator;
 import io.sipserver.registrar.auth.DigestHashes;
-import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
@@ -32,12 +31,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.sip.RequestEvent;
-import javax.sip.ServerTransaction;
 import javax.sip.SipFactory;
-import javax.sip.SipProvider;
 import javax.sip.message.Response;
 import org.junit.jupiter.api.Test;
 
@@ -67,19 +62,14 @@ class RegisterStageTest {
         List<Response> sent = new ArrayList<>();
 
         // A query (no Contact): the 200 would list the stored binding, whose contact does not parse.
-        stage.handle(new RequestContext(new RequestEvent(this, null, null, signedQuery()), provider(sent), sip));
+        stage.handle(new RequestContext(new RequestEvent(this, null, null, signedQuery()), StageTestSupport.recordingProvider(sent), sip));
 
         assertThat(sent).hasSize(1);
         assertThat(sent.get(0).getStatusCode()).isEqualTo(500);
     }
 
     private SIPRequest signedQuery() throws ParseException {
-        Matcher nonce = Pattern.compile("nonce=\"([^\"]+)\"").matcher(authenticator.challenges(false).get(0));
-        assertThat(nonce.find()).isTrue();
         String uri = "sip:" + DOMAIN;
-        String response = DigestHashes.response(DigestAlgorithm.MD5,
-                DigestHashes.ha1(DigestAlgorithm.MD5, "alice", DOMAIN, PASSWORD), nonce.group(1), "00000001", "c0ffee",
-                "auth", "REGISTER", uri);
         String text = "REGISTER " + uri + " SIP/2.0\r\n"
                 + "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-register-stage\r\n"
                 + "Max-Forwards: 70\r\n"
@@ -87,9 +77,8 @@ class RegisterStageTest {
                 + "To: <sip:alice@" + DOMAIN + ">\r\n"
                 + "Call-ID: register-stage-test\r\n"
                 + "CSeq: 2 REGISTER\r\n"
-                + "Authorization: Digest username=\"alice\", realm=\"" + DOMAIN + "\", nonce=\"" + nonce.group(1)
-                + "\", uri=\"" + uri + "\", response=\"" + response
-                + "\", algorithm=MD5, qop=auth, nc=00000001, cnonce=\"c0ffee\"\r\n"
+                + "Authorization: " + StageTestSupport.registerAuthorization(authenticator, DOMAIN, "alice", PASSWORD)
+                + "\r\n"
                 + "Content-Length: 0\r\n\r\n";
         SIPRequest request = (SIPRequest) new StringMsgParser()
                 .parseSIPMessage(text.getBytes(StandardCharsets.US_ASCII), true, false, null);
@@ -101,21 +90,6 @@ class RegisterStageTest {
     private static Optional<User> user(String name) {
         return Optional.of(new User(name, DigestHashes.ha1(DigestAlgorithm.MD5, name, DOMAIN, PASSWORD),
                 DigestHashes.ha1(DigestAlgorithm.SHA_256, name, DOMAIN, PASSWORD)));
-    }
-
-    /** A provider whose server transactions record the responses sent through them. */
-    private static SipProvider provider(List<Response> sent) {
-        ServerTransaction transaction = (ServerTransaction) Proxy.newProxyInstance(
-                RegisterStageTest.class.getClassLoader(), new Class<?>[] {ServerTransaction.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("sendResponse")) {
-                        sent.add((Response) args[0]);
-                    }
-                    return null;
-                });
-        return (SipProvider) Proxy.newProxyInstance(RegisterStageTest.class.getClassLoader(),
-                new Class<?>[] {SipProvider.class},
-                (proxy, method, args) -> method.getName().equals("getNewServerTransaction") ? transaction : null);
     }
 
     private static SipMessages sipMessages() throws Exception {
