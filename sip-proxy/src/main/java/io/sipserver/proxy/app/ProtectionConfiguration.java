@@ -7,6 +7,7 @@ import io.sipserver.config.SipProperties;
 import io.sipserver.proxy.guard.AuthFailureTracker;
 import io.sipserver.proxy.guard.FloodGuard;
 import io.sipserver.proxy.guard.FloodLimiter;
+import io.sipserver.proxy.observability.FloodMetrics;
 import java.time.Clock;
 import java.util.List;
 import java.util.stream.Stream;
@@ -34,6 +35,12 @@ public class ProtectionConfiguration {
     @ConditionalOnBooleanProperty(name = "sip.flood.enabled", matchIfMissing = true)
     FloodGuard floodGuard(FloodLimiter limiter) {
         return new FloodGuard(limiter);
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty(name = "sip.flood.enabled", matchIfMissing = true)
+    FloodMetrics floodMetrics(FloodLimiter limiter) {
+        return new FloodMetrics(limiter);
     }
 
     @Bean

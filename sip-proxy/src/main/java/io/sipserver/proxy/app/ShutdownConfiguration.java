@@ -3,6 +3,7 @@ package io.sipserver.proxy.app;
 import io.sipserver.config.ShutdownProperties;
 import io.sipserver.proxy.calls.CallRegistry;
 import io.sipserver.proxy.calls.CallTerminator;
+import io.sipserver.proxy.routing.StatefulProxy;
 import io.sipserver.proxy.shutdown.DrainGuard;
 import io.sipserver.proxy.shutdown.GracefulShutdown;
 import io.sipserver.proxy.sip.SipStackRuntime;
@@ -26,11 +27,14 @@ public class ShutdownConfiguration {
 
     @Bean
     GracefulShutdown gracefulShutdown(ShutdownProperties shutdown, DrainGuard guard, CallRegistry calls,
-            CallTerminator terminator, MediaRelay relay, JdbcBindingStore bindings, SipStackRuntime runtime) {
+            CallTerminator terminator, StatefulProxy proxy, MediaRelay relay, JdbcBindingStore bindings,
+            SipStackRuntime runtime) {
         Map<String, AutoCloseable> releases = new LinkedHashMap<>();
         releases.put("the media relay", relay);
         releases.put("the binding writer", bindings);
         releases.put("the SIP stack", runtime);
-        return new GracefulShutdown(guard, calls, terminator, shutdown.drain(), releases);
+        int retryAfter = (int) shutdown.retryAfter().toSeconds();
+        return new GracefulShutdown(guard, calls, terminator,
+                () -> proxy.abortPendingInvites(503, DrainGuard.REASON, retryAfter), shutdown.drain(), releases);
     }
 }

@@ -42,6 +42,12 @@ public final class DigestChallenger {
         }
     }
 
+    /**
+     * The one refusal for credentials that do not authenticate, whatever the reason: an unknown user and a wrong
+     * password must look alike, or a guesser learns which user names exist. The reason goes to the log.
+     */
+    private static final String REJECTED = "Forbidden (bad credentials)";
+
     private final DigestAuthenticator authenticator;
     private final String realm;
     private final AuthFailureTracker failures;
@@ -85,7 +91,7 @@ public final class DigestChallenger {
         String reason = result instanceof AuthResult.Rejected r ? r.reason() : "bad credentials";
         long delayMillis = failures.failed(claimedUser, ctx.sourceAddress());
         log.info("{} from {}:{} refused: {}", ctx.method(), ctx.sourceHost(), ctx.sourcePort(), reason);
-        respondLater(ctx, delayMillis, 403, "Forbidden (" + reason + ")");
+        respondLater(ctx, delayMillis, 403, REJECTED);
         return null;
     }
 

@@ -84,20 +84,32 @@ public final class RegisterStage implements RequestStage {
             return true;
         }
         RegisterRequest register = toRegisterRequest(ctx, AddressOfRecord.of(to.getUser(), local.domain()));
-        locations.register(register).whenCompleteAsync((outcome, error) -> {
+        locations.register(register).whenCompleteAsync((outcome, error) -> answer(ctx, register, outcome, error),
+                replies);
+        return true;
+    }
+
+    /**
+     * Answers once the registrar is done. It runs as a completion callback, where an exception would vanish into a
+     * future nobody reads and leave the phone without an answer: whatever fails here is answered 500.
+     */
+    private void answer(RequestContext ctx, RegisterRequest register, RegisterOutcome outcome, Throwable error) {
+        try {
             if (error == null) {
                 ctx.respond(responseFor(ctx, outcome));
             } else if (unwrap(error) instanceof RejectedExecutionException) {
                 // The database writer is saturated: ask the phone to come back instead of queueing.
-                Response busy = ctx.sip().response(request, 503, "Service Unavailable (registrar busy)");
+                Response busy = ctx.sip().response(ctx.request(), 503, "Service Unavailable (registrar busy)");
                 busy.addHeader(retryAfter(ctx));
                 ctx.respond(busy);
             } else {
                 log.warn("REGISTER for {} not stored: {}", register.aor(), error.toString());
                 ctx.respond(500, "Server Internal Error (binding not stored)");
             }
-        }, replies);
-        return true;
+        } catch (RuntimeException e) {
+            log.warn("REGISTER for {} not answered as it should be", register.aor(), e);
+            ctx.respond(500, "Server Internal Error");
+        }
     }
 
     private static Throwable unwrap(Throwable t) {

@@ -8,6 +8,8 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -16,6 +18,7 @@ import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.SipProvider;
 import javax.sip.TimeoutEvent;
+import javax.sip.InvalidArgumentException;
 import javax.sip.address.Hop;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.ViaHeader;
@@ -27,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * RFC 3261 section 16 stateful forwarding: one server transaction paired with a client transaction per branch,
  * parallel forking within a q-value group and serial across groups, best-response selection, CANCEL of the other
- * branches on a 2xx (or on the caller's CANCEL), and Timer C.
+ * branches on a 2xx (or on the caller's CANCEL), and Timer C. Forwarded INVITEs without a final response are
+ * tracked, so that a shutdown can answer them ({@link #abortPendingInvites}).
  */
 public final class StatefulProxy {
 
@@ -41,6 +45,7 @@ public final class StatefulProxy {
     private final ScheduledExecutorService timers;
     private final Duration timerC;
     private final Consumer<Response> retransmittedAnswer;
+    private final Set<ProxyTransaction> pendingInvites = ConcurrentHashMap.newKeySet();
 
     /**
      * @param retransmittedAnswer adjusts a 2xx retransmission that arrives after its transaction ended (its SDP
@@ -66,6 +71,9 @@ public final class StatefulProxy {
             String inboundTransport, String loopKey, ResponseHooks hooks) {
         ProxyTransaction px = new ProxyTransaction(st, request, groups, hooks, recordRoute, inboundTransport, loopKey);
         st.setApplicationData(px);
+        if (px.invite) {
+            pendingInvites.add(px);
+        }
         startNextGroup(px);
     }
 
@@ -188,6 +196,7 @@ public final class StatefulProxy {
             px.remainingGroups.clear();
             others = px.pendingBranches();
         }
+        pendingInvites.remove(px);
         if (px.invite) {
             others.forEach(this::cancelBranch);
         }
@@ -346,6 +355,35 @@ public final class StatefulProxy {
         sendFinalFailure(px);
     }
 
+    /**
+     * Ends every forwarded INVITE still without a final response (shutdown): cancels its pending branches and
+     * answers the caller with {@code status}, {@code reason} and a Retry-After. Returns how many were answered.
+     */
+    public int abortPendingInvites(int status, String reason, int retryAfterSeconds) {
+        int answered = 0;
+        for (ProxyTransaction px : List.copyOf(pendingInvites)) {
+            List<Branch> toCancel;
+            synchronized (px) {
+                if (px.finalSent) {
+                    continue;
+                }
+                px.finalSent = true;
+                px.remainingGroups.clear();
+                toCancel = px.pendingBranches();
+            }
+            toCancel.forEach(this::cancelBranch);
+            Response out = sip.response(px.original, status, reason);
+            try {
+                out.addHeader(sip.headers().createRetryAfterHeader(retryAfterSeconds));
+            } catch (InvalidArgumentException e) {
+                throw new IllegalArgumentException("Retry-After " + retryAfterSeconds, e);
+            }
+            sendFinal(px, status, out);
+            answered++;
+        }
+        return answered;
+    }
+
     private void sendFinalFailure(ProxyTransaction px) {
         Response out;
         int status;
@@ -359,6 +397,12 @@ public final class StatefulProxy {
             status = px.bestStatus == null ? 408 : BestResponse.forUpstream(px.bestStatus);
             out = sip.response(px.original, status, null);
         }
+        sendFinal(px, status, out);
+    }
+
+    /** The final non-2xx to the caller; the transaction is no longer pending. */
+    private void sendFinal(ProxyTransaction px, int status, Response out) {
+        pendingInvites.remove(px);
         px.hooks.onFailure(status);
         try {
             sip.send(px.serverTransaction, out);

@@ -18,6 +18,9 @@ import javax.sip.message.Request;
  */
 public final class DrainGuard implements RequestGuard {
 
+    /** Reason phrase of the 503s sent while shutting down. */
+    public static final String REASON = "Service Unavailable (shutting down)";
+
     private final GuardVerdict refusal;
     private final Predicate<SIPRequest> hasTransaction;
     private volatile boolean draining;
@@ -27,7 +30,7 @@ public final class DrainGuard implements RequestGuard {
      * @param hasTransaction whether the stack already has a server transaction for the request (a retransmission)
      */
     public DrainGuard(int retryAfterSeconds, Predicate<SIPRequest> hasTransaction) {
-        this.refusal = GuardVerdict.refuse(503, retryAfterSeconds, "Service Unavailable (shutting down)");
+        this.refusal = GuardVerdict.refuse(503, retryAfterSeconds, REASON);
         this.hasTransaction = hasTransaction;
     }
 

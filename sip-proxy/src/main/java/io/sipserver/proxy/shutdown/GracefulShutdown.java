@@ -6,6 +6,7 @@ import io.sipserver.proxy.calls.CallTerminator;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -16,7 +17,8 @@ import org.springframework.context.SmartLifecycle;
  * <ol>
  * <li>refuse new calls and registrations ({@link DrainGuard}); in-dialog requests and responses still pass;</li>
  * <li>wait until no call is live, or the drain period is over;</li>
- * <li>hang up the calls still up (BYE to both parties) and release their bandwidth and relay ports;</li>
+ * <li>answer the INVITEs still ringing (their branches are cancelled, the caller gets a final response), hang up
+ * the calls still up (BYE to both parties) and release their bandwidth and relay ports;</li>
  * <li>close the resources given, in order (relay ports, the registrar's pending writes, the SIP stack).</li>
  * </ol>
  * {@link #stop()} blocks for all of this: Spring's per-phase shutdown timeout only bounds asynchronous stops, so the
@@ -30,18 +32,21 @@ public final class GracefulShutdown implements SmartLifecycle {
     private final DrainGuard guard;
     private final CallRegistry calls;
     private final CallTerminator terminator;
+    private final IntSupplier answerPendingInvites;
     private final Duration drain;
     private final Map<String, AutoCloseable> releases;
     private volatile boolean running;
 
     /**
+     * @param answerPendingInvites answers the forwarded INVITEs without a final response yet, returns how many
      * @param releases what to close once no call is left, by a name for the log, in this order
      */
-    public GracefulShutdown(DrainGuard guard, CallRegistry calls, CallTerminator terminator, Duration drain,
-            Map<String, AutoCloseable> releases) {
+    public GracefulShutdown(DrainGuard guard, CallRegistry calls, CallTerminator terminator,
+            IntSupplier answerPendingInvites, Duration drain, Map<String, AutoCloseable> releases) {
         this.guard = guard;
         this.calls = calls;
         this.terminator = terminator;
+        this.answerPendingInvites = answerPendingInvites;
         this.drain = drain;
         this.releases = new LinkedHashMap<>(releases);
     }
@@ -61,7 +66,8 @@ public final class GracefulShutdown implements SmartLifecycle {
         if (idle) {
             log.info("drained: no call up after {} ms", (System.nanoTime() - started) / 1_000_000);
         } else {
-            log.info("drain period over: hanging up {} call(s)", calls.size());
+            log.info("drain period over: {} unanswered INVITE(s) refused; hanging up {} call(s)",
+                    answerPendingInvites.getAsInt(), calls.size());
             for (CallRecord call : calls.list()) {
                 terminator.terminate(call.callId(), "shutdown");
             }

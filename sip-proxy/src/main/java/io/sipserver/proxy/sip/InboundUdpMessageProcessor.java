@@ -1,6 +1,7 @@
 package io.sipserver.proxy.sip;
 
 import gov.nist.javax.sip.stack.DatagramQueuedMessageDispatch;
+import gov.nist.javax.sip.stack.MessageProcessor;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 import gov.nist.javax.sip.stack.UDPMessageChannel;
 import gov.nist.javax.sip.stack.UDPMessageProcessor;
@@ -11,6 +12,7 @@ import java.net.InetAddress;
 import java.net.SocketException;
 import java.util.Arrays;
 import java.util.LinkedList;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,14 +43,19 @@ final class InboundUdpMessageProcessor extends UDPMessageProcessor {
             throw new IllegalArgumentException("the UDP listening point needs a worker pool, got " + workers);
         }
         UdpStackAccess.sendFromListeningPoints(stack);
-        this.queue = new UdpReceiveQueue(queueCapacity);
-        this.messageQueue = queue;
         this.maxMessageSize = stack.getMaxMessageSize();
+        this.queue = new UdpReceiveQueue(queueCapacity, maxMessageSize);
+        this.messageQueue = queue;
         this.stackName = stackName;
     }
 
     UdpReceiveQueue queue() {
         return queue;
+    }
+
+    /** Where datagrams over the size limit go, with this listening point, instead of to the stack. */
+    void onOversized(BiConsumer<DatagramPacket, MessageProcessor> handler) {
+        queue.onOversized(datagram -> handler.accept(datagram, this));
     }
 
     @Override
@@ -58,7 +65,8 @@ final class InboundUdpMessageProcessor extends UDPMessageProcessor {
             channels.add(UdpStackAccess.startWorker(sipStack, this, stackName + "-UDPMessageChannelThread-" + i));
         }
         messageChannels = channels;
-        byte[] buffer = new byte[maxMessageSize];
+        // One byte more than the limit: a datagram that fills it is over the limit (see UdpReceiveQueue).
+        byte[] buffer = new byte[maxMessageSize + 1];
         DatagramPacket reception = new DatagramPacket(buffer, buffer.length);
         while (isRunning) {
             try {

@@ -1,14 +1,19 @@
 package io.sipserver.proxy.sip;
 
 import gov.nist.javax.sip.header.RetryAfter;
+import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
+import gov.nist.javax.sip.parser.StringMsgParser;
 import gov.nist.javax.sip.stack.MessageChannel;
+import gov.nist.javax.sip.stack.MessageProcessor;
 import gov.nist.javax.sip.stack.SIPMessageValve;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 import java.io.IOException;
+import java.net.DatagramPacket;
 import java.net.InetAddress;
 import java.text.ParseException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -31,6 +36,8 @@ import org.slf4j.LoggerFactory;
  * out before the stack looks for their transaction: for such a response JAIN-SIP 1.3.0-91 walks its whole client
  * transaction table, so at a few thousand live transactions every stray 2xx costs milliseconds. A hash lookup
  * decides here; strays go straight to the proxy's stateless relay.</li>
+ * <li>UDP datagrams longer than {@code sip.max-message-size} never reach the stack's parser: the receive queue
+ * hands them here, and a request among them gets 513 Message Too Large (RFC 3261 section 18.1.1).</li>
  * </ul>
  * Every request and response is reported to the {@link SipTraffic} counters first, and every guard's stop.
  * The stack creates the valve by class name, so the proxy's parts are attached after start.
@@ -42,6 +49,10 @@ public class InboundValve implements SIPMessageValve {
     /** To-tag prefix of stateless refusals, so the ACKs for them are recognised without state. */
     private static final String REFUSAL_TAG = "rf-";
     private static final AtomicLong REFUSALS = new AtomicLong();
+    private static final GuardVerdict TOO_LARGE = GuardVerdict.refuse(513, 0, null);
+    /** The name oversized datagrams are counted under among the guards' refusals. */
+    static final String SIZE_LIMIT = "MessageSizeLimit";
+    private static final byte[] END_OF_HEADERS = {'\r', '\n', '\r', '\n'};
 
     private volatile SIPTransactionStack stack;
     private volatile Consumer<Response> strays = response -> { };
@@ -100,6 +111,75 @@ public class InboundValve implements SIPMessageValve {
             }
         }
         return true;
+    }
+
+    /**
+     * A UDP datagram over the size limit (its tail may be cut off): when its head parses into a request other than
+     * ACK with the headers a response is built from (Via, From, To, Call-ID, CSeq), that request gets 513
+     * statelessly, sent to the datagram's source address and port; anything else is dropped. Only the head is
+     * parsed, never the body.
+     */
+    void refuseOversized(DatagramPacket datagram, MessageProcessor processor) {
+        SIPRequest request = headOf(datagram.getData(), datagram.getLength());
+        if (request == null || Request.ACK.equals(request.getMethod()) || request.getFrom() == null
+                || request.getTo() == null || request.getCallId() == null || request.getCSeq() == null
+                || request.getTopmostVia() == null) {
+            log.debug("oversized datagram of {} bytes from {} dropped", datagram.getLength(), datagram.getAddress());
+            return;
+        }
+        SipTraffic counters = traffic;
+        counters.guardStopped(SIZE_LIMIT, TOO_LARGE);
+        try {
+            refuse(request, processor.createMessageChannel(datagram.getAddress(), datagram.getPort()), TOO_LARGE,
+                    counters);
+        } catch (IOException | RuntimeException e) {
+            // This runs in the worker's take(): nothing may escape, or the worker thread ends.
+            log.debug("no channel to answer an oversized {}: {}", request.getMethod(), e.toString());
+        }
+    }
+
+    /**
+     * The request line and header fields of a datagram, or null when they do not parse into a request. A head cut
+     * off by the receive buffer ends at its last complete line.
+     */
+    private static SIPRequest headOf(byte[] data, int length) {
+        int end = indexOf(data, length, END_OF_HEADERS);
+        byte[] head;
+        if (end >= 0) {
+            head = Arrays.copyOf(data, end + END_OF_HEADERS.length);
+        } else {
+            int lastLine = lastIndexOfLineEnd(data, length);
+            if (lastLine < 0) {
+                return null;
+            }
+            head = Arrays.copyOf(data, lastLine + END_OF_HEADERS.length);
+            head[lastLine + 2] = '\r';
+            head[lastLine + 3] = '\n';
+        }
+        try {
+            SIPMessage message = new StringMsgParser().parseSIPMessage(head, false, false, null);
+            return message instanceof SIPRequest request ? request : null;
+        } catch (ParseException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static int indexOf(byte[] data, int length, byte[] pattern) {
+        for (int i = 0; i + pattern.length <= length; i++) {
+            if (Arrays.equals(data, i, i + pattern.length, pattern, 0, pattern.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int lastIndexOfLineEnd(byte[] data, int length) {
+        for (int i = length - 2; i >= 0; i--) {
+            if (data[i] == '\r' && data[i + 1] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static void refuse(SIPRequest request, MessageChannel channel, GuardVerdict verdict,

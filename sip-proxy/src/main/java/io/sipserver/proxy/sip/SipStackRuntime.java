@@ -46,6 +46,7 @@ public final class SipStackRuntime implements AutoCloseable {
         this.udpQueues = new ArrayList<>();
         for (ListeningPoint point : provider.getListeningPoints()) {
             if (((ListeningPointImpl) point).getMessageProcessor() instanceof InboundUdpMessageProcessor udp) {
+                udp.onOversized(inboundValve()::refuseOversized);
                 udpQueues.add(udp.queue());
             }
         }
@@ -89,7 +90,8 @@ public final class SipStackRuntime implements AutoCloseable {
         // a re-entrant listener the routing code runs on those threads, concurrently, with no event-scanner hop.
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(sip.threadPoolSize()));
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
-        // Also sizes the UDP receive buffer (InboundUdpMessageProcessor). Bigger TCP messages are refused (DoS guard).
+        // Also sizes the UDP receive buffer (one byte more, see UdpReceiveQueue). Bigger TCP messages are refused (DoS
+        // guard); bigger UDP requests get 513 from the valve.
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(sip.maxMessageSize()));
         // The 8 KiB default socket buffers drop datagrams under bursts.
         p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", "4194304");

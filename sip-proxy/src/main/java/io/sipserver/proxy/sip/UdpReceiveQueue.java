@@ -1,9 +1,11 @@
 package io.sipserver.proxy.sip;
 
 import gov.nist.javax.sip.stack.DatagramQueuedMessageDispatch;
+import java.net.DatagramPacket;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -19,6 +21,11 @@ import java.util.function.LongSupplier;
  * queue alone would not do: with more workers than cores, an overloaded server keeps its queue short while every
  * worker crawls, time-sliced. An average (tried first) could not tell the two apart: every collection pause of a
  * loaded server pushed it over the bound and refused calls that the server went on to handle.
+ * <p>
+ * The listening point reads one byte more than {@code sip.max-message-size}, so that a datagram over the limit is
+ * recognisable by its length (the RI would cut it at the limit and parse the stump). Such a datagram never reaches
+ * the stack: the worker that takes it hands it to the handler given in {@link #onOversized} (the valve, which
+ * answers a request with 513) and goes on with the next one.
  */
 public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMessageDispatch> {
 
@@ -41,14 +48,23 @@ public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMes
     /** Per worker: arrival time of the datagram it is processing, 0 when none. */
     private final transient ThreadLocal<long[]> inService = ThreadLocal.withInitial(() -> new long[1]);
 
-    UdpReceiveQueue(int capacity) {
-        this(capacity, System::currentTimeMillis);
+    private final int maxMessageSize;
+    private transient volatile Consumer<DatagramPacket> oversized = datagram -> { };
+
+    UdpReceiveQueue(int capacity, int maxMessageSize) {
+        this(capacity, maxMessageSize, System::currentTimeMillis);
     }
 
     /** {@code clock}: milliseconds, in the time base of the datagrams' reception times. */
-    UdpReceiveQueue(int capacity, LongSupplier clock) {
+    UdpReceiveQueue(int capacity, int maxMessageSize, LongSupplier clock) {
         super(capacity);
+        this.maxMessageSize = maxMessageSize;
         this.clock = clock;
+    }
+
+    /** Where datagrams longer than the limit go instead of to the stack. */
+    void onOversized(Consumer<DatagramPacket> handler) {
+        this.oversized = handler;
     }
 
     @Override
@@ -63,13 +79,27 @@ public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMes
     @Override
     public DatagramQueuedMessageDispatch take() throws InterruptedException {
         long[] current = finishedPrevious();
-        return started(current, super.take());
+        DatagramQueuedMessageDispatch message = super.take();
+        while (handledOversized(message)) {
+            message = super.take();
+        }
+        return started(current, message);
     }
 
     @Override
     public DatagramQueuedMessageDispatch poll(long timeout, TimeUnit unit) throws InterruptedException {
         long[] current = finishedPrevious();
-        return started(current, super.poll(timeout, unit));
+        DatagramQueuedMessageDispatch message = super.poll(timeout, unit);
+        // The RI's worker polls again on null.
+        return handledOversized(message) ? null : started(current, message);
+    }
+
+    private boolean handledOversized(DatagramQueuedMessageDispatch message) {
+        if (message == null || message.packet.getLength() <= maxMessageSize) {
+            return false;
+        }
+        oversized.accept(message.packet);
+        return true;
     }
 
     /** The calling worker is back for more, so the datagram it took last is done. */

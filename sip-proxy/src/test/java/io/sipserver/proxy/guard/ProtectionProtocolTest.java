@@ -9,7 +9,9 @@ import io.sipserver.proxy.testsupport.TestUserAgent;
 import io.sipserver.registrar.UserService;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sip.RequestEvent;
 import javax.sip.header.RetryAfterHeader;
@@ -147,5 +149,50 @@ class ProtectionProtocolTest {
         clock.advance(LOCK_COOL_DOWN);
         assertThat(rightPasswordSameAddress.register(600, "<" + rightPasswordSameAddress.contact() + ">")
                 .getStatusCode()).as("after the cool-down").isEqualTo(200);
+    }
+
+    @Test
+    void anUnknownUserAndAKnownUserWithAWrongPasswordGetTheSameAnswers() throws Exception {
+        TestUserAgent wrongPassword = agent(newUser(), "wrong-password", "udp", "127.0.0.6");
+        TestUserAgent unknownUser = agent("nobody" + USERS.incrementAndGet(), PASSWORD, "udp", "127.0.0.7");
+
+        // max-failures is 3: three refusals, the later ones held back, then the lock-out.
+        for (int attempt = 1; attempt <= 4; attempt++) {
+            Attempt known = attempt(wrongPassword);
+            Attempt unknown = attempt(unknownUser);
+
+            assertThat(unknown.challenge()).as("challenge, attempt %d", attempt).isEqualTo(known.challenge());
+            assertThat(unknown.refusal()).as("refusal, attempt %d", attempt).isEqualTo(known.refusal());
+            if (attempt <= 3) {
+                Duration heldBack = FAILURE_DELAY.multipliedBy(attempt - 1);
+                assertThat(known.took()).as("wrong password, attempt %d", attempt).isGreaterThanOrEqualTo(heldBack);
+                assertThat(unknown.took()).as("unknown user, attempt %d", attempt).isGreaterThanOrEqualTo(heldBack);
+            }
+        }
+        assertThat(attempt(unknownUser).refusal()).contains("too many failed attempts");
+    }
+
+    /** What a REGISTER with credentials gets: the challenge and the refusal, without what differs per request. */
+    private record Attempt(String challenge, String refusal, Duration took) {
+    }
+
+    private static Attempt attempt(TestUserAgent ua) throws Exception {
+        Request register = ua.registerRequest(600, "<" + ua.contact() + ">");
+        ua.send(register);
+        Response challenge = ua.finalResponse();
+        Request withCredentials = ua.withCredentials(register, challenge, "wrong-password");
+        long start = System.nanoTime();
+        ua.send(withCredentials);
+        Response refusal = ua.finalResponse();
+        return new Attempt(shape(challenge), shape(refusal), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** Status, reason phrase and header names; Retry-After's presence (its value counts down). */
+    private static String shape(Response r) {
+        TreeSet<String> names = new TreeSet<>();
+        for (Iterator<?> it = r.getHeaderNames(); it.hasNext(); ) {
+            names.add(String.valueOf(it.next()).toLowerCase());
+        }
+        return r.getStatusCode() + " " + r.getReasonPhrase() + " " + names;
     }
 }

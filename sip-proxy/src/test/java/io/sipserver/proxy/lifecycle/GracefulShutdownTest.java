@@ -157,6 +157,28 @@ class GracefulShutdownTest {
                 .isEqualTo(call.invite().getHeader("Call-ID").toString());
         assertThat(server.process().waitFor(EXIT_WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(server.process().exitValue()).isEqualTo(EXIT_ON_SIGTERM);
-        assertThat(server.log()).contains("drain period over: hanging up 1 call(s)");
+        assertThat(server.log()).contains("hanging up 1 call(s)");
+    }
+
+    @Test
+    void anInviteStillRingingWhenTheDrainRunsOutIsCancelledAndAnswered() throws Exception {
+        ServerProcess server = start("2s");
+        TestUserAgent alice = agent(server, "alice");
+        TestUserAgent bob = agent(server, "bob");
+        assertThat(alice.register(600, "<" + alice.contact() + ">").getStatusCode()).isEqualTo(200);
+        assertThat(bob.register(600, "<" + bob.contact() + ">").getStatusCode()).isEqualTo(200);
+        alice.inviteWithAuth("bob", sdp(4000));
+        bob.reply(bob.awaitRequest(Request.INVITE), 180, null);
+        assertThat(alice.awaitStatus(180)).isNotNull();
+
+        server.terminate();
+
+        // Bob never answers: without the shutdown's answer, Alice would wait for a final response that never comes.
+        Response answer = awaitFinalFor(alice, Request.INVITE);
+        assertServiceUnavailable(answer);
+        assertThat(answer.getReasonPhrase()).contains("shutting down");
+        assertThat(bob.awaitRequest(Request.CANCEL)).as("the ringing branch is cancelled").isNotNull();
+        assertThat(server.process().waitFor(EXIT_WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(server.log()).contains("1 unanswered INVITE(s) refused");
     }
 }

@@ -179,6 +179,13 @@ class ObservabilityTest {
     }
 
     @Test
+    void theFloodLimitersAddressTableIsExposed() throws Exception {
+        String text = scrape().text();
+
+        assertThat(text).contains("sip_flood_untracked_requests_total ").contains("sip_flood_tracked_addresses ");
+    }
+
+    @Test
     void prometheusNeedsTheAdminCredentials() throws Exception {
         assertThat(get("/actuator/prometheus", false).statusCode()).isEqualTo(401);
     }

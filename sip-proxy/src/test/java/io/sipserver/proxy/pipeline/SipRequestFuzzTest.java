@@ -35,10 +35,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.sip.RequestEvent;
-import javax.sip.ServerTransaction;
 import javax.sip.SipFactory;
 import javax.sip.SipProvider;
 import javax.sip.address.SipURI;
@@ -66,7 +63,6 @@ class SipRequestFuzzTest {
     private static final String PASSWORD = "pw";
     private static final InetAddress SOURCE = InetAddress.getLoopbackAddress();
     private static final int SOURCE_PORT = 40000;
-    private static final Pattern NONCE = Pattern.compile("nonce=\"([^\"]+)\"");
 
     private static final SipMessages SIP = sipMessages();
     /** Starts no thread unless used: with failure tracking off (each input is a new attempt), nothing is held back. */
@@ -95,7 +91,7 @@ class SipRequestFuzzTest {
                         AuthFailureTracker.disabled(), HELD_BACK_REFUSALS), SIP.local(),
                         Clock.systemUTC(), Runnable::run),
                 new OwnRequestStage()));
-        RequestContext ctx = new RequestContext(new RequestEvent(this, null, null, request), provider(sent), SIP);
+        RequestContext ctx = new RequestContext(new RequestEvent(this, null, null, request), StageTestSupport.recordingProvider(sent), SIP);
 
         pipeline.handle(ctx);
 
@@ -154,18 +150,9 @@ class SipRequestFuzzTest {
                 || to.getUser() == null) {
             return;
         }
-        Matcher nonce = NONCE.matcher(AUTHENTICATOR.challenges(false).get(0));
-        if (!nonce.find()) {
-            throw new IllegalStateException("no nonce in the challenge");
-        }
-        String uri = "sip:" + DOMAIN;
-        String response = DigestHashes.response(DigestAlgorithm.MD5,
-                DigestHashes.ha1(DigestAlgorithm.MD5, to.getUser(), DOMAIN, PASSWORD), nonce.group(1), "00000001",
-                "c0ffee", "auth", Request.REGISTER, uri);
         try {
-            request.setHeader(SIP.headers().createHeader(AuthorizationHeader.NAME, "Digest username=\""
-                    + to.getUser() + "\", realm=\"" + DOMAIN + "\", nonce=\"" + nonce.group(1) + "\", uri=\"" + uri
-                    + "\", response=\"" + response + "\", algorithm=MD5, qop=auth, nc=00000001, cnonce=\"c0ffee\""));
+            request.setHeader(SIP.headers().createHeader(AuthorizationHeader.NAME,
+                    StageTestSupport.registerAuthorization(AUTHENTICATOR, DOMAIN, to.getUser(), PASSWORD)));
         } catch (ParseException userNotQuotable) {
             // The request stays unsigned.
         }
@@ -174,21 +161,6 @@ class SipRequestFuzzTest {
     private static Optional<User> anyUser(String name) {
         return Optional.of(new User(name, DigestHashes.ha1(DigestAlgorithm.MD5, name, DOMAIN, PASSWORD),
                 DigestHashes.ha1(DigestAlgorithm.SHA_256, name, DOMAIN, PASSWORD)));
-    }
-
-    /** A provider whose server transactions record the responses sent through them. */
-    private static SipProvider provider(List<Response> sent) {
-        ServerTransaction transaction = (ServerTransaction) Proxy.newProxyInstance(
-                SipRequestFuzzTest.class.getClassLoader(), new Class<?>[] {ServerTransaction.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("sendResponse")) {
-                        sent.add((Response) args[0]);
-                    }
-                    return null;
-                });
-        return (SipProvider) Proxy.newProxyInstance(SipRequestFuzzTest.class.getClassLoader(),
-                new Class<?>[] {SipProvider.class},
-                (proxy, method, args) -> method.getName().equals("getNewServerTransaction") ? transaction : null);
     }
 
     private static SipMessages sipMessages() {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class UdpReceiveQueueTest {
 
     private long now = 1_000_000;
-    private final UdpReceiveQueue queue = new UdpReceiveQueue(100, () -> now);
+    private final UdpReceiveQueue queue = new UdpReceiveQueue(100, 16384, () -> now);
 
     @Test
     void dropsArrivalsBeyondItsCapacityAndCountsThem() {

@@ -1,0 +1,55 @@
+package io.sipserver.proxy.pipeline;
+
+import io.sipserver.config.DigestAlgorithm;
+import io.sipserver.registrar.auth.DigestAuthenticator;
+import io.sipserver.registrar.auth.DigestHashes;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sip.ServerTransaction;
+import javax.sip.SipProvider;
+import javax.sip.message.Response;
+
+/** What the request stages need when tested without a stack or sockets. */
+final class StageTestSupport {
+
+    private static final Pattern NONCE = Pattern.compile("nonce=\"([^\"]+)\"");
+
+    private StageTestSupport() {
+    }
+
+    /** A provider whose server transactions record the responses sent through them. */
+    static SipProvider recordingProvider(List<Response> sent) {
+        ServerTransaction transaction = (ServerTransaction) Proxy.newProxyInstance(
+                StageTestSupport.class.getClassLoader(), new Class<?>[] {ServerTransaction.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("sendResponse")) {
+                        sent.add((Response) args[0]);
+                    }
+                    return null;
+                });
+        return (SipProvider) Proxy.newProxyInstance(StageTestSupport.class.getClassLoader(),
+                new Class<?>[] {SipProvider.class},
+                (proxy, method, args) -> method.getName().equals("getNewServerTransaction") ? transaction : null);
+    }
+
+    /**
+     * An Authorization value (MD5, qop=auth) that {@code authenticator} accepts for {@code user} with
+     * {@code password}, on a REGISTER to {@code sip:domain}, as a phone that knows its password sends it.
+     */
+    static String registerAuthorization(DigestAuthenticator authenticator, String domain, String user,
+            String password) {
+        Matcher nonce = NONCE.matcher(authenticator.challenges(false).get(0));
+        if (!nonce.find()) {
+            throw new IllegalStateException("no nonce in the challenge");
+        }
+        String uri = "sip:" + domain;
+        String response = DigestHashes.response(DigestAlgorithm.MD5,
+                DigestHashes.ha1(DigestAlgorithm.MD5, user, domain, password), nonce.group(1), "00000001",
+                "c0ffee", "auth", "REGISTER", uri);
+        return "Digest username=\"" + user + "\", realm=\"" + domain + "\", nonce=\"" + nonce.group(1)
+                + "\", uri=\"" + uri + "\", response=\"" + response
+                + "\", algorithm=MD5, qop=auth, nc=00000001, cnonce=\"c0ffee\"";
+    }
+}
