@@ -14,7 +14,7 @@ import org.springframework.validation.annotation.Validated;
  * into a growing queue (RFC 6357's congestion collapse).
  *
  * @param enabled refuse new INVITEs and REGISTERs when overloaded; when false, only the hard bounds below hold
- * @param maxDelay when even the quickest UDP message of the last second took longer than this from arrival until
+ * @param maxDelay when even the quickest UDP message of the last 250 ms took longer than this from arrival until
  *        processed (a standing delay), the server is behind...
  * @param minQueued ...when at least this many messages wait too: a few messages that waited long are a pause of the
  *        JVM (start-up, garbage collection), not load

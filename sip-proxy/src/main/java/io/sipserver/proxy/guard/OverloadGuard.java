@@ -11,7 +11,7 @@ import javax.sip.message.Response;
 /**
  * Refuses new work when the server is behind, so that work already accepted completes (RFC 6357). New INVITEs and
  * REGISTERs get 503 with Retry-After at once while the receive queue is long and even the quickest messages of the
- * last second took too long from arrival until processed (a standing delay, not a passing pause), or while the
+ * last 250 ms took too long from arrival until processed (a standing delay, not a passing pause), or while the
  * server transaction table is above its bound; everything that belongs to calls in progress (ACK, BYE, CANCEL, re-INVITEs, responses) still
  * passes. A refusal costs a parse and one stateless response, a tenth of what routing a request costs, so
  * refusing keeps up with offered load far above what the server can route. Bounding new transactions this way also

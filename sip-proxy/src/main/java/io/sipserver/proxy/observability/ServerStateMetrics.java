@@ -47,7 +47,7 @@ public final class ServerStateMetrics implements MeterBinder {
                 .strongReference(true)
                 .register(registry);
         Gauge.builder("sip.udp.delay", stack, SipStackRuntime::udpDelayMillis)
-                .description("Standing delay: the shortest time a datagram took from arrival until processed over the last second (the overload signal)")
+                .description("Standing delay: the shortest time a datagram took from arrival until processed over the last 250 ms (the overload signal)")
                 .baseUnit("milliseconds")
                 .strongReference(true)
                 .register(registry);

@@ -31,8 +31,12 @@ public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMes
 
     private static final long serialVersionUID = 1L;
 
-    /** Over how long the shortest delay is taken. */
-    static final long INTERVAL_MILLIS = 1000;
+    /**
+     * Over how long the shortest delay is taken: long enough for the backlog of a collection pause (60-290 ms
+     * measured under call load) to start draining, short enough to react to overload before queues stand for
+     * seconds (with 1 s, twice the sustainable call rate left refusals waiting 2.3 s at p99).
+     */
+    static final long INTERVAL_MILLIS = 250;
 
     private final transient LongAdder dropped = new LongAdder();
     private final transient LongSupplier clock;
