@@ -214,7 +214,7 @@ public final class NettyMediaRelay implements MediaRelay {
      * ({@link PacketPathWarmUp}), so that the packet path is compiled before the first call; the stream then waits
      * in the idle pool like any released one. Neither a session nor the traffic totals see these packets. Call once,
      * after start and before calls arrive (not from a relay event loop). Measured: {@value #WARM_UP_PACKETS} packets
-     * take about a second on a 2-core VM. A warm-up that fails is logged and the relay serves calls all the same.
+     * each way take 1.4 s on the 2-core benchmark VM. A warm-up that fails is logged and the relay serves calls all the same.
      *
      * @return the packets that came through, of {@code 2 * packets}
      */
