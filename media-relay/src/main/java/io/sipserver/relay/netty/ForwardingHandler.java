@@ -4,26 +4,24 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
  * Sends each packet out of the other side's port (so its endpoint sees it come from the port it sends to) to that
- * side's latched or announced address, and flushes once per read batch.
+ * side's latched or announced address, at once ({@link DatagramSender}): one datagram is read per readiness event,
+ * so there is nothing to batch a flush over.
  *
- * <p>Cost per packet: the received buffer goes out as it is (no copy, no retain: the write takes over its
- * reference). Through a {@link FastPath} socket the buffer is written bare; otherwise it needs a
- * {@link DatagramPacket} envelope (Netty's envelopes are immutable, and a queued write holds its envelope until
- * the flush, so one cannot be reused). Writes use the void promise: no promise object per write.
+ * <p>Cost per packet: the received buffer goes out as it is (no copy). Through a {@link FastPath} socket it goes to
+ * the connected peer; otherwise to the destination address.
  */
 final class ForwardingHandler extends ChannelInboundHandlerAdapter {
 
     private static final Log log = LogFactory.getLog(ForwardingHandler.class);
 
     private final Leg out;
-    private Channel unflushed;
-    private Channel alsoUnflushed;
 
     /** @param out the other side's leg of the same kind (RTP or RTCP) */
     ForwardingHandler(Leg out) {
@@ -31,7 +29,7 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws IOException {
         DatagramPacket packet = (DatagramPacket) msg;
         InetSocketAddress destination = out.latch.destination();
         if (destination == null || out.channel == null) {
@@ -39,28 +37,7 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         Channel socket = out.socketFor(destination);
-        if (socket == out.channel) {
-            socket.write(new DatagramPacket(packet.content(), destination), socket.voidPromise());
-        } else {
-            socket.write(packet.content(), socket.voidPromise());
-        }
-        if (unflushed == null) {
-            unflushed = socket;
-        } else if (unflushed != socket) {
-            alsoUnflushed = socket;
-        }
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (unflushed != null) {
-            unflushed.flush();
-            unflushed = null;
-        }
-        if (alsoUnflushed != null) {
-            alsoUnflushed.flush();
-            alsoUnflushed = null;
-        }
+        DatagramSender.send(socket, packet.content(), destination, socket != out.channel);
     }
 
     @Override

@@ -32,7 +32,7 @@ import org.springframework.test.web.servlet.setup.MockMvcBuilders;
  *
  * <p>Configured from the benchmark harness's environment: {@code RTP_PORT_MIN}, {@code RTP_PORT_MAX},
  * {@code RELAY_URL} (its port), {@code RELAY_USER}, {@code RELAY_PASSWORD}, {@code RELAY_MAX_S} (stops after that
- * many seconds), {@code RELAY_IO_THREADS} (default 0: one per core, as {@code relay.io-threads}).
+ * many seconds), {@code RELAY_IO_THREADS} (default 0, as {@code relay.io-threads}).
  */
 public final class StandaloneRelayServer {
 
@@ -43,6 +43,7 @@ public final class StandaloneRelayServer {
                 Integer.parseInt(env("RTP_PORT_MIN", "30000")), Integer.parseInt(env("RTP_PORT_MAX", "31935")),
                 RelayProperties.Mode.ALWAYS, Duration.ofSeconds(60), Integer.parseInt(env("RELAY_IO_THREADS", "0")));
         try (NettyMediaRelay relay = new NettyMediaRelay(properties, "127.0.0.1", Clock.systemUTC())) {
+            relay.warmUp(NettyMediaRelay.WARM_UP_PACKETS);
             MockMvc mvc = MockMvcBuilders.standaloneSetup(new RelaySessionController(relay)).build();
             HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", httpPort), 64);
             http.createContext("/api/relay/sessions", exchange -> serve(mvc, exchange)).setAuthenticator(

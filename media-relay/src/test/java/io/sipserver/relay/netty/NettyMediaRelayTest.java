@@ -338,6 +338,33 @@ class NettyMediaRelayTest {
         assertThat(relay.freePortPairs()).isEqualTo(4);
     }
 
+    @ParameterizedTest
+    @EnumSource(RelayTransport.class)
+    void warmUpRelaysEveryPacketAndLeavesNoTraceInSessionsOrTotals(RelayTransport transport) throws Exception {
+        NettyMediaRelay relay = relay(2, clock, transport);
+
+        assertThat(relay.warmUp(500)).isEqualTo(1000);
+
+        assertThat(relay.sessions()).isEmpty();
+        assertThat(relay.traffic()).isEqualTo(new RelayTraffic(0, 0, 0));
+        assertThat(relay.freePortPairs()).isEqualTo(2);
+        RelayStream call = relay.create("call-1").streams().get(0);
+        assertThat(call.stats(Side.A).packets()).as("the warm-up stream serves a call as new").isZero();
+        assertThat(call.stats(Side.A).latchedAddress()).isNull();
+        DatagramSocket alice = socket();
+        DatagramSocket bob = socket();
+        call.setPeer(Side.B, new InetSocketAddress(LOOPBACK, bob.getLocalPort()), null);
+        send(alice, call.rtpPort(Side.A), rtp(9));
+        assertThat(sequence(receive(bob))).isEqualTo(9);
+    }
+
+    @Test
+    void oneEventLoopPerTwoCoresByDefault() {
+        assertThat(NettyMediaRelay.defaultIoThreads(1)).isEqualTo(1);
+        assertThat(NettyMediaRelay.defaultIoThreads(2)).isEqualTo(1);
+        assertThat(NettyMediaRelay.defaultIoThreads(8)).isEqualTo(4);
+    }
+
     @Test
     void closeReleasesEverySession() throws Exception {
         NettyMediaRelay relay = relay(8, clock, RelayTransport.best());

@@ -35,7 +35,9 @@ public class MediaConfiguration {
     MediaRelay mediaRelay(RelayProperties relay, LocalAddresses local, Clock clock) {
         String advertised = relay.advertisedAddress() == null || relay.advertisedAddress().isBlank()
                 ? local.advertisedHost() : relay.advertisedAddress();
-        return new NettyMediaRelay(relay, advertised, clock);
+        NettyMediaRelay mediaRelay = new NettyMediaRelay(relay, advertised, clock);
+        mediaRelay.warmUp(NettyMediaRelay.WARM_UP_PACKETS);
+        return mediaRelay;
     }
 
     @Bean
