@@ -2,7 +2,7 @@
 # rtp-driver.sh against the relay and its REST controller running without the SIP application
 # (media-relay's test-scope StandaloneRelayServer), to measure the relay before the app exists.
 # Needs `./mvnw -q -o -pl media-relay test-compile` first.
-#   RELAY_IO_THREADS (default 0, as relay.io-threads: one per two cores)   RELAY_JAVA_OPTS (default: fixed 256 MB heap, Netty leak detection off)
+#   RELAY_IO_THREADS (default 0, as relay.io-threads: one per core)   RELAY_JAVA_OPTS (default: fixed 256 MB heap, Netty leak detection off)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)

@@ -18,7 +18,7 @@ import org.springframework.validation.annotation.Validated;
  * @param portMax highest relay port
  * @param mode when calls are relayed
  * @param mediaTimeout no packet in either direction for this long ends the call
- * @param ioThreads event-loop threads for the relay sockets; 0 = one per two cores (at least one)
+ * @param ioThreads event-loop threads for the relay sockets; 0 = one per core
  */
 @Validated
 @ConfigurationProperties(prefix = "relay")

@@ -359,10 +359,10 @@ class NettyMediaRelayTest {
     }
 
     @Test
-    void oneEventLoopPerTwoCoresByDefault() {
+    void oneEventLoopPerCoreByDefault() {
         assertThat(NettyMediaRelay.defaultIoThreads(1)).isEqualTo(1);
-        assertThat(NettyMediaRelay.defaultIoThreads(2)).isEqualTo(1);
-        assertThat(NettyMediaRelay.defaultIoThreads(8)).isEqualTo(4);
+        assertThat(NettyMediaRelay.defaultIoThreads(2)).isEqualTo(2);
+        assertThat(NettyMediaRelay.defaultIoThreads(8)).isEqualTo(8);
     }
 
     @Test
