@@ -9,7 +9,6 @@ import java.util.ListIterator;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import javax.sip.InvalidArgumentException;
 import javax.sip.SipException;
 import javax.sip.header.Header;
 import javax.sip.message.Response;
@@ -98,13 +97,8 @@ public final class DigestChallenger {
     /** 403 rather than 503: the server is not overloaded, and a 503 would send the phone to another server. */
     private static void refuseLocked(RequestContext ctx, long lockedForMillis) {
         log.debug("{} from {} refused: locked after failed attempts", ctx.method(), ctx.sourceHost());
-        Response r = ctx.sip().response(ctx.request(), 403, "Forbidden (too many failed attempts)");
-        try {
-            r.addHeader(ctx.sip().headers().createRetryAfterHeader((int) ((lockedForMillis + 999) / 1000)));
-        } catch (InvalidArgumentException e) {
-            throw new IllegalStateException(e);
-        }
-        ctx.respond(r);
+        ctx.respond(ctx.sip().response(ctx.request(), 403, "Forbidden (too many failed attempts)",
+                (int) ((lockedForMillis + 999) / 1000)));
     }
 
     /**

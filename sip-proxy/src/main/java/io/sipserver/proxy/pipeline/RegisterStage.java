@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class RegisterStage implements RequestStage {
 
     private static final Logger log = LoggerFactory.getLogger(RegisterStage.class);
+    /** When a phone refused because the registrar is busy should try again. */
+    private static final int BUSY_RETRY_AFTER_SECONDS = 5;
 
     private final LocationService locations;
     private final DigestChallenger digest;
@@ -99,9 +101,8 @@ public final class RegisterStage implements RequestStage {
                 ctx.respond(responseFor(ctx, outcome));
             } else if (unwrap(error) instanceof RejectedExecutionException) {
                 // The database writer is saturated: ask the phone to come back instead of queueing.
-                Response busy = ctx.sip().response(ctx.request(), 503, "Service Unavailable (registrar busy)");
-                busy.addHeader(retryAfter(ctx));
-                ctx.respond(busy);
+                ctx.respond(ctx.sip().response(ctx.request(), 503, "Service Unavailable (registrar busy)",
+                        BUSY_RETRY_AFTER_SECONDS));
             } else {
                 log.warn("REGISTER for {} not stored: {}", register.aor(), error.toString());
                 ctx.respond(500, "Server Internal Error (binding not stored)");
@@ -116,13 +117,6 @@ public final class RegisterStage implements RequestStage {
         return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
-    private static javax.sip.header.Header retryAfter(RequestContext ctx) {
-        try {
-            return ctx.sip().headers().createRetryAfterHeader(5);
-        } catch (InvalidArgumentException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static RegisterRequest toRegisterRequest(RequestContext ctx, String aor) throws ParseException {
         Request request = ctx.request();

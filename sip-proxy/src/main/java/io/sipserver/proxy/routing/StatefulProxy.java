@@ -18,7 +18,6 @@ import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.SipProvider;
 import javax.sip.TimeoutEvent;
-import javax.sip.InvalidArgumentException;
 import javax.sip.address.Hop;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.ViaHeader;
@@ -372,13 +371,7 @@ public final class StatefulProxy {
                 toCancel = px.pendingBranches();
             }
             toCancel.forEach(this::cancelBranch);
-            Response out = sip.response(px.original, status, reason);
-            try {
-                out.addHeader(sip.headers().createRetryAfterHeader(retryAfterSeconds));
-            } catch (InvalidArgumentException e) {
-                throw new IllegalArgumentException("Retry-After " + retryAfterSeconds, e);
-            }
-            sendFinal(px, status, out);
+            sendFinal(px, status, sip.response(px.original, status, reason, retryAfterSeconds));
             answered++;
         }
         return answered;

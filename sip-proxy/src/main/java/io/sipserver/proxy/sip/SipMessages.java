@@ -92,6 +92,17 @@ public final class SipMessages {
         }
     }
 
+    /** A response as {@link #response}, telling the client to come back in {@code retryAfterSeconds}. */
+    public Response response(Request request, int status, String reason, int retryAfterSeconds) {
+        Response r = response(request, status, reason);
+        try {
+            r.addHeader(headers.createRetryAfterHeader(retryAfterSeconds));
+        } catch (InvalidArgumentException e) {
+            throw new IllegalArgumentException("Retry-After " + retryAfterSeconds, e);
+        }
+        return r;
+    }
+
     /** Sends {@code response} through its server transaction. */
     public void send(ServerTransaction transaction, Response response) throws SipException, InvalidArgumentException {
         transaction.sendResponse(response);
