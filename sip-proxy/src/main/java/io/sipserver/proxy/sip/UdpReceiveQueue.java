@@ -41,10 +41,10 @@ public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMes
     private final transient LongAdder dropped = new LongAdder();
     private final transient LongSupplier clock;
 
-    /** The interval being measured: guarded by itself; a worker holds it for a comparison and a store. */
-    private final transient long[] window = {0, Long.MAX_VALUE};
-    private static final int START = 0;
-    private static final int SHORTEST = 1;
+    /** Guards the interval being measured; a worker holds it for a comparison and a store. */
+    private final transient Object windowLock = new Object();
+    private long windowStart;
+    private long windowShortest = Long.MAX_VALUE;
 
     /** The shortest delay of the last complete interval, in milliseconds. */
     private volatile long standingDelayMillis;
@@ -110,23 +110,23 @@ public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMes
     private long[] finishedPrevious() {
         long[] current = inService.get();
         if (current[0] != 0) {
-            finished(clock.getAsLong() - current[0]);
+            long now = clock.getAsLong();
+            finished(now, now - current[0]);
             current[0] = 0;
         }
         return current;
     }
 
-    private void finished(long delayMillis) {
-        long now = clock.getAsLong();
-        synchronized (window) {
-            long elapsed = now - window[START];
+    private void finished(long now, long delayMillis) {
+        synchronized (windowLock) {
+            long elapsed = now - windowStart;
             if (elapsed >= INTERVAL_MILLIS) {
                 // After an idle spell the last interval says nothing about now.
-                standingDelayMillis = elapsed < 2 * INTERVAL_MILLIS ? window[SHORTEST] : delayMillis;
-                window[START] = now;
-                window[SHORTEST] = delayMillis;
-            } else if (delayMillis < window[SHORTEST]) {
-                window[SHORTEST] = delayMillis;
+                standingDelayMillis = elapsed < 2 * INTERVAL_MILLIS ? windowShortest : delayMillis;
+                windowStart = now;
+                windowShortest = delayMillis;
+            } else if (delayMillis < windowShortest) {
+                windowShortest = delayMillis;
             }
         }
     }
