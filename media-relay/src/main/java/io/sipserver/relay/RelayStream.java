@@ -22,6 +22,14 @@ public interface RelayStream {
      */
     void setPeer(Side side, InetSocketAddress rtp, InetSocketAddress rtcp);
 
+    /**
+     * Sets the RTP clock of each payload type that {@code side}'s SDP maps (its m-line's {@code a=rtpmap} lines),
+     * for the jitter of what that side sends; payload types it leaves unmapped are looked up in the other side's.
+     * Until called, RFC 3551's static payload types and {@value RtpClockRates#FALLBACK_CLOCK_RATE} Hz apply. A
+     * re-INVITE replaces the earlier rates.
+     */
+    void setClockRates(Side side, RtpClockRates rates);
+
     /** The RTP address last set by {@link #setPeer}, if any. */
     Optional<InetSocketAddress> peer(Side side);
 

@@ -5,8 +5,13 @@ package io.sipserver.relay;
  * (appendix A.1/A.3) and interarrival jitter (section 6.4.1, appendix A.8). A new SSRC, or a confirmed jump of
  * the sequence number, restarts the sequence accounting; losses counted so far are kept.
  *
+ * <p>Jitter is measured in the RTP clock of each packet's payload type, from {@link #clockRates}. When that clock
+ * changes mid-stream, the transit time of the last packet (in the old clock's units) is not compared with the next
+ * one: RFC 3550 A.8 takes both in the same units. The estimate so far is carried over, converted to the new units.
+ *
  * <p>Plain fields, no allocation: written by one thread (the socket's event loop); other threads read snapshots
- * after a volatile read that follows the writes (see the relay's activity stamp).
+ * after a volatile read that follows the writes (see the relay's activity stamp). Only the clock rates are set by
+ * another thread (signalling), replaced whole through a volatile field.
  */
 public final class RtpReceptionStatistics {
 
@@ -16,8 +21,10 @@ public final class RtpReceptionStatistics {
     private static final int MAX_MISORDER = 100;
     private static final int SEQ_MOD = 1 << 16;
 
-    private final int clockRate;
-    private final double unitsPerNano;
+    private volatile RtpClockRates clockRates = RtpClockRates.UNMAPPED;
+    /** The clock of the last packet counted in jitter, which {@link #jitter} and {@link #lastTransit} are in. */
+    private int clockRate = RtpClockRates.FALLBACK_CLOCK_RATE;
+    private double unitsPerNano = clockRate / 1e9;
 
     private long packets;
     private long bytes;
@@ -36,25 +43,22 @@ public final class RtpReceptionStatistics {
     private int lastTransit;
     private double jitter;
 
-    /** @param clockRate the RTP timestamp clock of the payload, in Hz (8000 for G.711) */
-    public RtpReceptionStatistics(int clockRate) {
-        if (clockRate <= 0) {
-            throw new IllegalArgumentException("clock rate must be positive: " + clockRate);
-        }
-        this.clockRate = clockRate;
-        this.unitsPerNano = clockRate / 1e9;
+    /** Sets the clock of each payload type, for the packets from now on; any thread. */
+    public void clockRates(RtpClockRates rates) {
+        clockRates = rates;
     }
 
     /**
      * Accounts one RTP packet.
      *
      * @param length UDP payload length
+     * @param payloadType the 7-bit payload type
      * @param sequence the 16-bit sequence number
      * @param timestamp the 32-bit RTP timestamp (0..2^32-1)
      * @param source the 32-bit SSRC
      * @param arrivalNanos arrival time on a monotonic nanosecond clock
      */
-    public void onRtp(int length, int sequence, long timestamp, long source, long arrivalNanos) {
+    public void onRtp(int length, int payloadType, int sequence, long timestamp, long source, long arrivalNanos) {
         packets++;
         bytes += length;
         if (!started || source != ssrc) {
@@ -63,6 +67,7 @@ public final class RtpReceptionStatistics {
             return;
         }
         received++;
+        useClock(clockRates.clockRate(payloadType));
         updateJitter(timestamp, arrivalNanos);
     }
 
@@ -85,7 +90,7 @@ public final class RtpReceptionStatistics {
         return lostBefore + lostSinceRestart();
     }
 
-    /** Interarrival jitter in RTP timestamp units. */
+    /** Interarrival jitter in RTP timestamp units of the clock of the last packet. */
     public double jitter() {
         return jitter;
     }
@@ -102,8 +107,10 @@ public final class RtpReceptionStatistics {
         return Math.max(0, expected - received);
     }
 
-    /** Forgets everything, as for a new stream (a relay socket reused by another call). */
+    /** Forgets everything, clock rates included, as for a new stream (a relay socket reused by another call). */
     public void reset() {
+        clockRates = RtpClockRates.UNMAPPED;
+        useClock(RtpClockRates.FALLBACK_CLOCK_RATE);
         packets = 0;
         bytes = 0;
         started = false;
@@ -150,12 +157,22 @@ public final class RtpReceptionStatistics {
         return true;
     }
 
+    private void useClock(int rate) {
+        if (rate != clockRate) {
+            jitter = jitter * rate / clockRate;
+            clockRate = rate;
+            unitsPerNano = rate / 1e9;
+            haveTransit = false;
+        }
+    }
+
     /** RFC 3550 A.8: J += (|D| - J) / 16, with D the change of relative transit time, in timestamp units. */
     private void updateJitter(long timestamp, long arrivalNanos) {
         if (!haveTransit) {
             firstArrivalNanos = arrivalNanos;
         }
-        long arrival = (long) ((arrivalNanos - firstArrivalNanos) * unitsPerNano);
+        // Rounded: the product in floating point may fall just short of the whole number it stands for.
+        long arrival = Math.round((arrivalNanos - firstArrivalNanos) * unitsPerNano);
         int transit = (int) (arrival - timestamp);
         if (haveTransit) {
             int d = Math.abs(transit - lastTransit);

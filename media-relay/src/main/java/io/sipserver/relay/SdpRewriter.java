@@ -9,14 +9,18 @@ import java.util.Optional;
 /**
  * Puts the relay into an SDP offer or answer (RFC 4566): every {@code c=} address becomes the relay's, every
  * active {@code m=} port (and {@code a=rtcp}, RFC 3605) becomes the relay port facing the receiver of the SDP,
- * and the sender's own addresses are handed to the session as the peers to relay to. Works line by line, so
+ * and the sender's own addresses are handed to the session as the peers to relay to, with the RTP clocks of its
+ * payload types (from {@code a=rtpmap}, for jitter). Works line by line, so
  * whatever it does not rewrite stays byte for byte, line endings (CRLF or LF) included.
  *
  * <p>Left alone: an {@code m=} line with port 0 (rejected stream: no relay work either), and a {@code c=} of
  * {@code 0.0.0.0} or {@code ::} (old-style hold: it stays, and no peer is set). A {@code c=} with a host name
- * instead of an IP literal is rewritten but sets no peer: the relay finds that endpoint by latching.
+ * instead of an IP literal is rewritten but sets no peer: the relay finds that endpoint by latching. An
+ * {@code a=rtpmap} line that does not parse is left as it is and adds no clock rate; it does not refuse the SDP.
  */
 public final class SdpRewriter {
+
+    private static final String RTPMAP = "a=rtpmap:";
 
     /**
      * Rewrites SDP that side {@code from} sent (the caller's offer: {@link Side#A}; the callee's answer:
@@ -48,6 +52,7 @@ public final class SdpRewriter {
             RelayStream stream = session.stream(index);
             connection.address().ifPresent(address -> stream.setPeer(from,
                     new InetSocketAddress(address, media.port), media.rtcpPeer(address)));
+            stream.setClockRates(from, RtpClockRates.fromRtpmaps(media.rtpmaps));
             int relayPort = stream.rtpPort(from.other());
             rewritten[media.line] = media.withPort(lines.get(media.line).text, relayPort);
             if (media.rtcp != null) {
@@ -118,7 +123,10 @@ public final class SdpRewriter {
         }
     }
 
-    /** One media section: its {@code m=} line, port, and the {@code c=} and {@code a=rtcp} lines inside it. */
+    /**
+     * One media section: its {@code m=} line, port, the {@code c=} and {@code a=rtcp} lines inside it, and the
+     * values of its {@code a=rtpmap} lines.
+     */
     private static final class Media {
         final int line;
         final int port;
@@ -126,6 +134,7 @@ public final class SdpRewriter {
         final int portEnd;
         Connection connection;
         Rtcp rtcp;
+        final List<String> rtpmaps = new ArrayList<>(4);
 
         private Media(int line, int port, int portStart, int portEnd) {
             this.line = line;
@@ -187,6 +196,8 @@ public final class SdpRewriter {
                         throw new IllegalArgumentException("second a=rtcp line in one media section, line " + (i + 1));
                     }
                     current.rtcp = Rtcp.parse(i, text);
+                } else if (text.startsWith(RTPMAP) && current != null) {
+                    current.rtpmaps.add(text.substring(RTPMAP.length()));
                 }
             }
             for (int index = 0; index < description.media.size(); index++) {

@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * A relay session with fixed ports (stream i: side A 20000 + 100 i, side B 30000 + 100 i) that records peers and
- * reports the statistics a test gives it.
+ * clock rates, and reports the statistics a test gives it.
  */
 final class FakeRelaySession implements RelaySession {
 
@@ -61,6 +61,7 @@ final class FakeRelaySession implements RelaySession {
         private final int index;
         final Map<Side, InetSocketAddress> rtpPeers = new EnumMap<>(Side.class);
         final Map<Side, InetSocketAddress> rtcpPeers = new EnumMap<>(Side.class);
+        final Map<Side, RtpClockRates> clockRates = new EnumMap<>(Side.class);
         final Map<Side, LegStats> stats = new EnumMap<>(Side.class);
 
         FakeStream(int index) {
@@ -78,6 +79,11 @@ final class FakeRelaySession implements RelaySession {
             if (rtcp != null) {
                 rtcpPeers.put(side, rtcp);
             }
+        }
+
+        @Override
+        public void setClockRates(Side side, RtpClockRates rates) {
+            clockRates.put(side, rates);
         }
 
         @Override

@@ -78,6 +78,50 @@ class SdpRewriterTest {
     }
 
     @Test
+    void eachMediaLineHandsItsRtpmapClocksToItsStreamForTheSendingSide() throws Exception {
+        rewriter.rewrite(sdp("audio-video.in"), session, Side.A, RELAY);
+
+        RtpClockRates audio = session.fake(0).clockRates.get(Side.A);
+        RtpClockRates video = session.fake(1).clockRates.get(Side.A);
+        assertThat(audio.clockRate(0)).isEqualTo(8000);
+        assertThat(audio.clockRate(96)).as("H264 belongs to the video m-line").isEqualTo(8000);
+        assertThat(video.clockRate(96)).isEqualTo(90000);
+        assertThat(session.fake(0).clockRates).doesNotContainKey(Side.B);
+    }
+
+    @Test
+    void answerAndReofferReplaceTheClocksOfTheirSide() throws Exception {
+        String opus = "v=0\nc=IN IP4 192.0.2.1\nm=audio 4000 RTP/AVP 111 101\na=rtpmap:111 opus/48000/2\n"
+                + "a=rtpmap:101 telephone-event/48000\n";
+        rewriter.rewrite(opus, session, Side.B, RELAY);
+        assertThat(session.fake(0).clockRates.get(Side.B).clockRate(111)).isEqualTo(48000);
+        assertThat(session.fake(0).clockRates.get(Side.B).clockRate(101)).isEqualTo(48000);
+
+        rewriter.rewrite(opus.replace("opus/48000/2", "L16/16000"), session, Side.B, RELAY);
+        assertThat(session.fake(0).clockRates.get(Side.B).clockRate(111)).isEqualTo(16000);
+    }
+
+    @Test
+    void sessionLevelRtpmapIsNotAnyStreams() throws Exception {
+        rewriter.rewrite("v=0\na=rtpmap:96 opus/48000\nc=IN IP4 192.0.2.1\nm=audio 4000 RTP/AVP 96\n", session,
+                Side.A, RELAY);
+
+        assertThat(session.fake(0).clockRates.get(Side.A).clockRate(96)).isEqualTo(8000);
+    }
+
+    @Test
+    void malformedRtpmapIsPassedOnUntouchedAndIgnored() throws Exception {
+        String sdp = "v=0\nc=IN IP4 192.0.2.1\nm=audio 4000 RTP/AVP 96 97\na=rtpmap:96 opus/fast\n"
+                + "a=rtpmap:\na=rtpmap:97 L16/16000\n";
+
+        String rewritten = rewriter.rewrite(sdp, session, Side.A, RELAY);
+
+        assertThat(rewritten).isEqualTo(sdp.replace("192.0.2.1", RELAY).replace("4000", "30000"));
+        assertThat(session.fake(0).clockRates.get(Side.A).clockRate(96)).isEqualTo(8000);
+        assertThat(session.fake(0).clockRates.get(Side.A).clockRate(97)).isEqualTo(16000);
+    }
+
+    @Test
     void holdAddressSetsNoPeer() throws Exception {
         rewriter.rewrite(sdp("hold.in"), session, Side.A, RELAY);
 

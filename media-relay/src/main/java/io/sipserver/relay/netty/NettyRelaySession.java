@@ -4,6 +4,7 @@ import io.sipserver.relay.LegStats;
 import io.sipserver.relay.RelayPortsExhaustedException;
 import io.sipserver.relay.RelaySession;
 import io.sipserver.relay.RelayStream;
+import io.sipserver.relay.RtpClockRates;
 import io.sipserver.relay.Side;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -111,6 +112,11 @@ final class NettyRelaySession implements RelaySession {
         @Override
         public void setPeer(Side side, InetSocketAddress rtp, InetSocketAddress rtcp) {
             stream.setPeer(NettyRelaySession.this, side, rtp, rtcp);
+        }
+
+        @Override
+        public void setClockRates(Side side, RtpClockRates rates) {
+            stream.setClockRates(NettyRelaySession.this, side, rates);
         }
 
         @Override

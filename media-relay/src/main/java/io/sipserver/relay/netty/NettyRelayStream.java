@@ -2,6 +2,7 @@ package io.sipserver.relay.netty;
 
 import io.sipserver.relay.LegStats;
 import io.sipserver.relay.RelayStream;
+import io.sipserver.relay.RtpClockRates;
 import io.sipserver.relay.RtpReceptionStatistics;
 import io.sipserver.relay.Side;
 import io.sipserver.relay.SocketAddresses;
@@ -16,15 +17,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class NettyRelayStream implements RelayStream {
 
-    /** Payload clock assumed for jitter in milliseconds (G.711 and most narrow-band audio). */
-    static final int DEFAULT_CLOCK_RATE = 8000;
-
     private final Leg rtpA = new Leg(Side.A, false);
     private final Leg rtcpA = new Leg(Side.A, true);
     private final Leg rtpB = new Leg(Side.B, false);
     private final Leg rtcpB = new Leg(Side.B, true);
-    private final RtpReceptionStatistics receivedFromA = new RtpReceptionStatistics(DEFAULT_CLOCK_RATE);
-    private final RtpReceptionStatistics receivedFromB = new RtpReceptionStatistics(DEFAULT_CLOCK_RATE);
+    private final RtpReceptionStatistics receivedFromA = new RtpReceptionStatistics();
+    private final RtpReceptionStatistics receivedFromB = new RtpReceptionStatistics();
+    /** The clock rates each side's SDP maps. Guarded by this. */
+    private RtpClockRates mappedByA = RtpClockRates.UNMAPPED;
+    private RtpClockRates mappedByB = RtpClockRates.UNMAPPED;
     private final AtomicLong lastPacketMillis;
     private volatile int portA;
     private volatile int portB;
@@ -80,6 +81,8 @@ final class NettyRelayStream implements RelayStream {
     void retire() {
         synchronized (this) {
             owner = null;
+            mappedByA = RtpClockRates.UNMAPPED;
+            mappedByB = RtpClockRates.UNMAPPED;
         }
         for (Leg leg : legs()) {
             leg.idle = true;
@@ -101,6 +104,24 @@ final class NettyRelayStream implements RelayStream {
     public synchronized void setPeer(Side side, InetSocketAddress rtp, InetSocketAddress rtcp) {
         leg(side, false).latch.expect(rtp);
         leg(side, true).latch.expect(rtcp != null ? rtcp : new InetSocketAddress(rtp.getAddress(), rtp.getPort() + 1));
+    }
+
+    /** {@link #setClockRates} on behalf of {@code session}; ignored once the stream serves another call. */
+    synchronized void setClockRates(NettyRelaySession session, Side side, RtpClockRates rates) {
+        if (owner == session) {
+            setClockRates(side, rates);
+        }
+    }
+
+    @Override
+    public synchronized void setClockRates(Side side, RtpClockRates rates) {
+        if (side == Side.A) {
+            mappedByA = rates;
+        } else {
+            mappedByB = rates;
+        }
+        receivedFromA.clockRates(mappedByA.orElse(mappedByB));
+        receivedFromB.clockRates(mappedByB.orElse(mappedByA));
     }
 
     @Override

@@ -11,6 +11,8 @@ import java.util.function.LongSupplier;
 final class RtpStatisticsHandler extends ChannelInboundHandlerAdapter {
 
     private static final int RTP_HEADER = 12;
+    /** The second header byte is the marker bit and the 7-bit payload type. */
+    private static final int PAYLOAD_TYPE = 0x7f;
 
     private final RtpReceptionStatistics statistics;
     private final LongSupplier nanoTime;
@@ -27,8 +29,8 @@ final class RtpStatisticsHandler extends ChannelInboundHandlerAdapter {
         int length = data.readableBytes();
         int at = data.readerIndex();
         if (length >= RTP_HEADER && data.getUnsignedByte(at) >> 6 == 2 && !isMuxedRtcp(data.getUnsignedByte(at + 1))) {
-            statistics.onRtp(length, data.getUnsignedShort(at + 2), data.getUnsignedInt(at + 4),
-                    data.getUnsignedInt(at + 8), nanoTime.getAsLong());
+            statistics.onRtp(length, data.getUnsignedByte(at + 1) & PAYLOAD_TYPE, data.getUnsignedShort(at + 2),
+                    data.getUnsignedInt(at + 4), data.getUnsignedInt(at + 8), nanoTime.getAsLong());
         } else {
             statistics.onOther(length);
         }

@@ -1,6 +1,7 @@
 package io.sipserver.relay.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -8,6 +9,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ResourceLeakDetector;
 import io.sipserver.relay.LegStats;
+import io.sipserver.relay.RtpClockRates;
 import io.sipserver.config.testing.MutableClock;
 import io.sipserver.relay.Side;
 import java.net.InetSocketAddress;
@@ -186,6 +188,54 @@ class RelayPipelineTest {
     }
 
     @Test
+    void jitterIsMeasuredInTheClockTheSendersSdpGivesItsPayloadType() {
+        stream.setClockRates(Side.A, RtpClockRates.fromRtpmaps(List.of("111 opus/48000/2")));
+
+        // As above at 48 kHz (960 units per 20 ms): the same 9.6875 / 8 ms; at 8 kHz it would be near 100 ms.
+        long[] arrivalsMs = {0, 20, 50, 60};
+        for (int i = 0; i < arrivalsMs.length; i++) {
+            nanoTime = arrivalsMs[i] * 1_000_000;
+            boolean marker = i == 0;
+            receive(rtp, Side.A, ALICE, rtpPacket(marker ? 0x80 | 111 : 111, i, 960L * i));
+            release(rtp.get(Side.B).readOutbound());
+        }
+
+        assertThat(stream.stats(Side.A).jitterMs()).isCloseTo(9.6875 / 8, within(1e-9));
+    }
+
+    @Test
+    void aPayloadTypeTheSenderLeftUnmappedTakesThePeersClock() {
+        stream.setClockRates(Side.A, RtpClockRates.fromRtpmaps(List.of("111 opus/48000/2")));
+        stream.setClockRates(Side.B, RtpClockRates.fromRtpmaps(List.of("101 telephone-event/48000")));
+
+        long[] arrivalsMs = {0, 20, 50, 60};
+        for (int i = 0; i < arrivalsMs.length; i++) {
+            nanoTime = arrivalsMs[i] * 1_000_000;
+            receive(rtp, Side.A, ALICE, rtpPacket(101, i, 960L * i));
+            release(rtp.get(Side.B).readOutbound());
+        }
+
+        assertThat(stream.stats(Side.A).jitterMs()).isCloseTo(9.6875 / 8, within(1e-9));
+    }
+
+    @Test
+    void aRetiredStreamForgetsItsCallsClockRates() {
+        stream.setClockRates(Side.A, RtpClockRates.fromRtpmaps(List.of("111 opus/48000/2")));
+        stream.retire();
+        stream.serve(null, clock.millis());
+        stream.setPeer(Side.B, BOB_SDP, null);
+
+        // Perfectly timed 48 kHz packets read at the fallback 8 kHz: |D| = 800 units = 100 ms, J = 100/16 ms.
+        for (int i = 0; i < 2; i++) {
+            nanoTime = i * 20_000_000L;
+            receive(rtp, Side.A, ALICE, rtpPacket(111, i, 960L * i));
+            release(rtp.get(Side.B).readOutbound());
+        }
+
+        assertThat(stream.stats(Side.A).jitterMs()).isCloseTo(100.0 / 16, within(1e-9));
+    }
+
+    @Test
     void everyAcceptedPacketStampsTheStreamsActivity() {
         clock.advance(Duration.ofSeconds(30));
         receive(rtcp, Side.B, BOB, rtcpPacket());
@@ -242,8 +292,14 @@ class RelayPipelineTest {
     }
 
     private ByteBuf rtpPacket(int sequence, long timestamp) {
+        return rtpPacket(0, sequence, timestamp);
+    }
+
+    /** @param markerAndPayloadType the second header byte */
+    private ByteBuf rtpPacket(int markerAndPayloadType, int sequence, long timestamp) {
         ByteBuf packet = Unpooled.buffer(172);
-        packet.writeByte(0x80).writeByte(0).writeShort(sequence).writeInt((int) timestamp).writeInt(0x0BADCAFE);
+        packet.writeByte(0x80).writeByte(markerAndPayloadType).writeShort(sequence).writeInt((int) timestamp)
+                .writeInt(0x0BADCAFE);
         packet.writeZero(160);
         sent.add(packet);
         return packet;
