@@ -1,7 +1,9 @@
 package io.sipserver.proxy.sip;
 
 import gov.nist.javax.sip.header.AuthenticationHeader;
+import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.parser.MessageParser;
 import io.sipserver.admission.BandwidthModel;
 import io.sipserver.config.DigestAlgorithm;
@@ -15,6 +17,7 @@ import javax.sip.header.AuthorizationHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.RouteHeader;
 import javax.sip.header.ViaHeader;
+import javax.sip.message.Message;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
@@ -38,6 +41,9 @@ public final class SipMessagePathWarmUp {
     /** Where the synthetic phones are: TEST-NET-1 (RFC 5737), never contacted. */
     private static final String CALLER = "192.0.2.10:5060";
     private static final String CALLEE = "192.0.2.20:5070";
+    /** Where the requests seem to come from: a NAT in front of the phones (RFC 5737 TEST-NET-3). */
+    private static final String SOURCE_HOST = "203.0.113.5";
+    private static final String SOURCE_PORT = "34567";
     private static final String REALM = "warm-up.invalid";
     private static final String PASSWORD = "warm-up";
 
@@ -57,14 +63,14 @@ public final class SipMessagePathWarmUp {
         this.bandwidth = bandwidth;
         String proxy = sip.local().advertisedHost() + ":" + sip.local().port();
         this.steps = List.of(
-                new Step(register(proxy), this::register),
-                new Step(invite(proxy), this::forwardInitialInvite),
-                new Step(response(proxy, "100 Trying", "1 INVITE", ""), this::relayResponse),
-                new Step(response(proxy, "180 Ringing", "1 INVITE", ""), this::relayResponse),
-                new Step(response(proxy, "200 OK", "1 INVITE", ANSWER), this::relayAnswer),
-                new Step(inDialog(proxy, "ACK", "1 ACK"), this::forwardInDialog),
-                new Step(inDialog(proxy, "BYE", "2 BYE"), this::forwardInDialog),
-                new Step(response(proxy, "200 OK", "2 BYE", ""), this::relayResponse));
+                new Step(registerText(proxy), this::answerRegister),
+                new Step(inviteText(proxy), this::forwardInitialInvite),
+                new Step(responseText(proxy, "100 Trying", "1 INVITE", ""), SipMessagePathWarmUp::dropTrying),
+                new Step(responseText(proxy, "180 Ringing", "1 INVITE", ""), this::relayResponse),
+                new Step(responseText(proxy, "200 OK", "1 INVITE", ANSWER), this::relayAnswer),
+                new Step(inDialogText(proxy, "ACK", "1 ACK"), this::forwardInDialog),
+                new Step(inDialogText(proxy, "BYE", "2 BYE"), this::forwardInDialog),
+                new Step(responseText(proxy, "200 OK", "2 BYE", ""), this::relayResponse));
     }
 
     /**
@@ -99,7 +105,11 @@ public final class SipMessagePathWarmUp {
         void run(int call) {
             byte[] bytes = text.replace("{n}", Integer.toString(call)).getBytes(StandardCharsets.UTF_8);
             try {
-                handling.handle(parser.parseSIPMessage(bytes, true, false, null));
+                SIPMessage message = parser.parseSIPMessage(bytes, true, false, null);
+                if (message instanceof SIPRequest request) {
+                    stampSource(request);
+                }
+                handling.handle(message);
             } catch (ParseException | SipException | RuntimeException e) {
                 throw new IllegalStateException("warm-up message " + text.substring(0, text.indexOf('\r'))
                         + " failed: " + e, e);
@@ -112,8 +122,20 @@ public final class SipMessagePathWarmUp {
         void handle(SIPMessage message) throws ParseException, SipException;
     }
 
+    /** What the stack's UDP channel does to each request it receives: the source address into the top Via. */
+    private static void stampSource(SIPRequest request) throws ParseException {
+        Via top = request.getTopmostVia();
+        top.setParameter(Via.RECEIVED, SOURCE_HOST);
+        top.setParameter(Via.RPORT, SOURCE_PORT);
+    }
+
+    /** A 100 from downstream ends at the proxy (RFC 3261 16.7): parsed, never relayed. */
+    private static void dropTrying(SIPMessage message) {
+        // Nothing more to do.
+    }
+
     /** The registrar's work on a REGISTER: check the digest response, answer 200 with the binding. */
-    private void register(SIPMessage message) {
+    private void answerRegister(SIPMessage message) {
         Request request = (Request) message;
         AuthenticationHeader credentials = (AuthenticationHeader) request.getHeader(AuthorizationHeader.NAME);
         DigestAlgorithm algorithm = DigestAlgorithm.fromSipName(credentials.getAlgorithm());
@@ -171,7 +193,7 @@ public final class SipMessagePathWarmUp {
         encode(out);
     }
 
-    private static void encode(javax.sip.message.Message message) {
+    private static void encode(Message message) {
         ((SIPMessage) message).encodeAsBytes(TRANSPORT);
     }
 
@@ -200,7 +222,7 @@ public final class SipMessagePathWarmUp {
             a=rtpmap:101 telephone-event/8000
             """;
 
-    private static String register(String proxy) {
+    private static String registerText(String proxy) {
         String uri = "sip:" + proxy;
         String nonce = "warm-up-nonce-0123456789abcdef";
         String cnonce = "0a4f113b";
@@ -226,7 +248,7 @@ public final class SipMessagePathWarmUp {
                 cnonce, nc), "");
     }
 
-    private static String invite(String proxy) {
+    private static String inviteText(String proxy) {
         return message("""
                 INVITE sip:callee@%s SIP/2.0
                 Via: SIP/2.0/UDP %s;branch=z9hG4bK-{n}-0;rport
@@ -241,7 +263,7 @@ public final class SipMessagePathWarmUp {
                 """.formatted(proxy, CALLER, proxy, proxy, CALLER), OFFER);
     }
 
-    private static String inDialog(String proxy, String method, String cseq) {
+    private static String inDialogText(String proxy, String method, String cseq) {
         return message("""
                 %s sip:callee@%s SIP/2.0
                 Via: SIP/2.0/UDP %s;branch=z9hG4bK-{n}-%s;rport
@@ -256,7 +278,7 @@ public final class SipMessagePathWarmUp {
     }
 
     /** A response of the callee as it reaches the proxy: the proxy's Via on top of the caller's. */
-    private static String response(String proxy, String status, String cseq, String sdp) {
+    private static String responseText(String proxy, String status, String cseq, String sdp) {
         return message("""
                 SIP/2.0 %s
                 Via: SIP/2.0/UDP %s;branch=z9hG4bK{n}.1f2e3d4c;rport=%s;received=%s

@@ -2,8 +2,9 @@ package io.sipserver.proxy.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sipserver.proxy.calls.CallRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sipserver.config.WarmUpProperties;
+import io.sipserver.proxy.calls.CallRegistry;
 import io.sipserver.proxy.sip.SipMessagePathWarmUp;
 import io.sipserver.proxy.sip.SipStackRuntime;
 import io.sipserver.proxy.testsupport.ServerTest;
@@ -22,16 +23,15 @@ import org.springframework.test.context.DynamicPropertySource;
 @ServerTest
 class WarmUpStartupTest {
 
-    private static final int MESSAGES = 4_000;
-
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry registry) {
         TestServer.properties(registry);
-        registry.add("sip.warm-up.messages", () -> MESSAGES);
         // The count, not the time, must end it, even on a slow machine.
         registry.add("sip.warm-up.max-duration", () -> "5m");
     }
 
+    @Autowired
+    WarmUpProperties properties;
     @Autowired
     SipMessagePathWarmUp.Result warmUp;
     @Autowired
@@ -47,7 +47,7 @@ class WarmUpStartupTest {
 
     @Test
     void ranItsMessagesAtStartAndLeftNoState() {
-        assertThat(warmUp.messages()).isEqualTo(MESSAGES);
+        assertThat(warmUp.messages()).isPositive().isEqualTo(properties.messages());
 
         assertThat(locations.bindingCount()).isZero();
         assertThat(calls.size()).isZero();
