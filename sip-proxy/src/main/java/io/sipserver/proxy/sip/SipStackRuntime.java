@@ -2,6 +2,7 @@ package io.sipserver.proxy.sip;
 
 import gov.nist.javax.sip.ListeningPointImpl;
 import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.parser.MessageParser;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 import io.sipserver.config.OverloadProperties;
 import io.sipserver.config.SipProperties;
@@ -195,6 +196,11 @@ public final class SipStackRuntime implements AutoCloseable {
 
     private SIPTransactionStack transactionStack() {
         return (SIPTransactionStack) stack;
+    }
+
+    /** The parser the stack's listening points parse received messages with. */
+    public MessageParser messageParser() {
+        return transactionStack().getMessageParserFactory().createMessageParser(transactionStack());
     }
 
     public SipProvider provider() {

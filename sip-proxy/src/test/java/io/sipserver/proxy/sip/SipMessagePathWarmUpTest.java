@@ -1,0 +1,92 @@
+package io.sipserver.proxy.sip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import gov.nist.javax.sip.parser.StringMsgParserFactory;
+import io.sipserver.admission.BandwidthModel;
+import io.sipserver.config.AdmissionProperties;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import javax.sip.SipFactory;
+import javax.sip.message.Response;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The warm-up without a running server: every message of its set parses and is handled, within its bounds. */
+class SipMessagePathWarmUpTest {
+
+    private static final int MESSAGES_PER_CALL = 8;
+
+    private final List<String> counted = new ArrayList<>();
+
+    @BeforeAll
+    static void viaParserAsInTheStack() {
+        CommentFreeViaParser.install();
+    }
+
+    @Test
+    void everyMessageOfACallAndARegistrationGoesThroughWithoutErrorAndNothingIsCounted() throws Exception {
+        SipMessagePathWarmUp.Result result = warmUp().run(3 * MESSAGES_PER_CALL, Duration.ofMinutes(1));
+
+        assertThat(result.messages()).isEqualTo(3 * MESSAGES_PER_CALL);
+        assertThat(counted).as("messages counted as traffic").isEmpty();
+    }
+
+    @Test
+    void stopsAfterItsMessageCount() throws Exception {
+        SipMessagePathWarmUp warmUp = warmUp();
+
+        assertThat(warmUp.run(5, Duration.ofMinutes(1)).messages()).isEqualTo(5);
+        assertThat(warmUp.run(1, Duration.ofMinutes(1)).messages()).isEqualTo(1);
+    }
+
+    @Test
+    @Timeout(60)
+    void stopsWhenItsTimeIsUpAfterTheMessageUnderWay() throws Exception {
+        Duration budget = Duration.ofMillis(200);
+
+        SipMessagePathWarmUp.Result result = warmUp().run(Integer.MAX_VALUE, budget);
+
+        assertThat(result.messages()).isPositive().isLessThan(Integer.MAX_VALUE);
+        assertThat(result.took()).isGreaterThanOrEqualTo(budget).isLessThan(budget.plusSeconds(10));
+    }
+
+    private SipMessagePathWarmUp warmUp() throws Exception {
+        SipFactory factory = SipFactory.getInstance();
+        factory.setPathName("gov.nist");
+        // No provider: anything the warm-up tried to send would fail it.
+        SipMessages messages = new SipMessages(factory.createMessageFactory(), factory.createHeaderFactory(),
+                factory.createAddressFactory(), new LocalAddresses("127.0.0.1", 5060, "example.test",
+                        Set.of("127.0.0.1")), null, () -> new CountingTraffic(counted));
+        return new SipMessagePathWarmUp(new StringMsgParserFactory().createMessageParser(null), messages,
+                new BandwidthModel(AdmissionProperties.defaults()));
+    }
+
+    /** Notes whatever is counted. */
+    private record CountingTraffic(List<String> counted) implements SipTraffic {
+        @Override
+        public void requestReceived(SIPRequest request) {
+            counted.add(request.getMethod());
+        }
+
+        @Override
+        public void responseReceived(SIPResponse response) {
+            counted.add(Integer.toString(response.getStatusCode()));
+        }
+
+        @Override
+        public void responseSent(Response response) {
+            counted.add(Integer.toString(response.getStatusCode()));
+        }
+
+        @Override
+        public void guardStopped(String guard, GuardVerdict verdict) {
+            counted.add(guard);
+        }
+    }
+}
