@@ -39,8 +39,8 @@ public final class SipMessagePathWarmUp {
 
     private static final String TRANSPORT = "UDP";
     /** Where the synthetic phones are: TEST-NET-1 (RFC 5737), never contacted. */
-    private static final String CALLER = "192.0.2.10:5060";
-    private static final String CALLEE = "192.0.2.20:5070";
+    private static final String CALLER = "203.0.113.10:5060";
+    private static final String CALLEE = "203.0.113.20:5070";
     /** Where the requests seem to come from: a NAT in front of the phones (RFC 5737 TEST-NET-3). */
     private static final String SOURCE_HOST = "203.0.113.5";
     private static final String SOURCE_PORT = "34567";
@@ -199,9 +199,9 @@ public final class SipMessagePathWarmUp {
 
     private static final String OFFER = """
             v=0
-            o=caller 53655765 2353687637 IN IP4 192.0.2.10
+            o=caller 53655765 2353687637 IN IP4 203.0.113.10
             s=-
-            c=IN IP4 192.0.2.10
+            c=IN IP4 203.0.113.10
             b=AS:80
             t=0 0
             m=audio 16000 RTP/AVP 0 8 101
@@ -213,9 +213,9 @@ public final class SipMessagePathWarmUp {
 
     private static final String ANSWER = """
             v=0
-            o=callee 1 1 IN IP4 192.0.2.20
+            o=callee 1 1 IN IP4 203.0.113.20
             s=-
-            c=IN IP4 192.0.2.20
+            c=IN IP4 203.0.113.20
             t=0 0
             m=audio 18000 RTP/AVP 0 101
             a=rtpmap:0 PCMU/8000
@@ -237,7 +237,7 @@ public final class SipMessagePathWarmUp {
                 Max-Forwards: 70
                 From: <sip:callee@%s>;tag=reg{n}
                 To: <sip:callee@%s>
-                Call-ID: reg-{n}@192.0.2.20
+                Call-ID: reg-{n}@203.0.113.20
                 CSeq: 2 REGISTER
                 Contact: <sip:callee@%s>;expires=3600
                 Expires: 3600
@@ -255,7 +255,7 @@ public final class SipMessagePathWarmUp {
                 Max-Forwards: 70
                 From: <sip:caller{n}@%s>;tag={n}C1
                 To: <sip:callee@%s>
-                Call-ID: {n}-call@192.0.2.10
+                Call-ID: {n}-call@203.0.113.10
                 CSeq: 1 INVITE
                 Contact: <sip:caller@%s;transport=udp>
                 Subject: warm-up
@@ -271,7 +271,7 @@ public final class SipMessagePathWarmUp {
                 Max-Forwards: 70
                 From: <sip:caller{n}@%s>;tag={n}C1
                 To: <sip:callee@%s>;tag={n}U1
-                Call-ID: {n}-call@192.0.2.10
+                Call-ID: {n}-call@203.0.113.10
                 CSeq: %s
                 Contact: <sip:caller@%s;transport=udp>
                 """.formatted(method, CALLEE, CALLER, cseq.charAt(0), proxy, proxy, proxy, cseq, CALLER), "");
@@ -282,11 +282,11 @@ public final class SipMessagePathWarmUp {
         return message("""
                 SIP/2.0 %s
                 Via: SIP/2.0/UDP %s;branch=z9hG4bK{n}.1f2e3d4c;rport=%s;received=%s
-                Via: SIP/2.0/UDP %s;branch=z9hG4bK-{n}-%s;rport=5060;received=192.0.2.10
+                Via: SIP/2.0/UDP %s;branch=z9hG4bK-{n}-%s;rport=5060;received=203.0.113.10
                 Record-Route: <sip:%s;transport=udp;lr>
                 From: <sip:caller{n}@%s>;tag={n}C1
                 To: <sip:callee@%s>;tag={n}U1
-                Call-ID: {n}-call@192.0.2.10
+                Call-ID: {n}-call@203.0.113.10
                 CSeq: %s
                 Contact: <sip:callee@%s;transport=udp>
                 """.formatted(status, proxy, proxy.substring(proxy.lastIndexOf(':') + 1),
