@@ -9,6 +9,7 @@ import io.sipserver.admission.Reservation;
 import io.sipserver.admission.ReservationBook;
 import io.sipserver.proxy.calls.CallRegistry;
 import io.sipserver.config.testing.MutableClock;
+import io.sipserver.proxy.testsupport.LoopbackSdp;
 import io.sipserver.proxy.testsupport.ServerTest;
 import io.sipserver.proxy.testsupport.TestServer;
 import io.sipserver.proxy.testsupport.TestUserAgent;
@@ -89,8 +90,7 @@ class AdmissionProtocolTest {
 
     static String sdp(String codec) {
         String pt = codec.equals("G729") ? "18" : "0";
-        return "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP " + pt
-                + "\r\na=rtpmap:" + pt + " " + codec + "/8000\r\na=ptime:20\r\n";
+        return LoopbackSdp.audio(4000, pt, "rtpmap:" + pt + " " + codec + "/8000", "ptime:20");
     }
 
     /** An established call: what both ends need to continue it. */

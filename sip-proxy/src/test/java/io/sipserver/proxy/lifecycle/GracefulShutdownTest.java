@@ -2,6 +2,7 @@ package io.sipserver.proxy.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sipserver.proxy.testsupport.LoopbackSdp;
 import io.sipserver.proxy.testsupport.AdminApi;
 import io.sipserver.proxy.testsupport.ServerProcess;
 import io.sipserver.proxy.testsupport.TestServer;
@@ -72,18 +73,13 @@ class GracefulShutdownTest {
         TestUserAgent bob = agent(server, "bob");
         assertThat(alice.register(600, "<" + alice.contact() + ">").getStatusCode()).isEqualTo(200);
         assertThat(bob.register(600, "<" + bob.contact() + ">").getStatusCode()).isEqualTo(200);
-        Request invite = alice.inviteWithAuth("bob", sdp(4000));
+        Request invite = alice.inviteWithAuth("bob", LoopbackSdp.pcmu(4000));
         RequestEvent incoming = bob.awaitRequest(Request.INVITE);
-        bob.reply(incoming, 200, sdp(5000));
+        bob.reply(incoming, 200, LoopbackSdp.pcmu(5000));
         Response ok = alice.awaitStatus(200);
         alice.ack(ok, invite);
         assertThat(bob.awaitRequest(Request.ACK)).isNotNull();
         return new Call(alice, bob, invite, ok);
-    }
-
-    private static String sdp(int port) {
-        return "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio " + port
-                + " RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
     }
 
     /**
@@ -125,7 +121,7 @@ class GracefulShutdownTest {
         server.terminate();
 
         assertServiceUnavailable(awaitRefusedRegister(carol));
-        carol.send(carol.invite("bob", sdp(6000)));
+        carol.send(carol.invite("bob", LoopbackSdp.pcmu(6000)));
         assertServiceUnavailable(awaitFinalFor(carol, Request.INVITE));
         assertThat(call.bob().noRequestWithin(Duration.ofMillis(300))).as("the new INVITE reached nobody").isTrue();
 
@@ -167,7 +163,7 @@ class GracefulShutdownTest {
         TestUserAgent bob = agent(server, "bob");
         assertThat(alice.register(600, "<" + alice.contact() + ">").getStatusCode()).isEqualTo(200);
         assertThat(bob.register(600, "<" + bob.contact() + ">").getStatusCode()).isEqualTo(200);
-        alice.inviteWithAuth("bob", sdp(4000));
+        alice.inviteWithAuth("bob", LoopbackSdp.pcmu(4000));
         bob.reply(bob.awaitRequest(Request.INVITE), 180, null);
         assertThat(alice.awaitStatus(180)).isNotNull();
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sipserver.admission.CallAdmission;
 import io.sipserver.proxy.calls.CallRegistry;
 import io.sipserver.config.testing.MutableClock;
+import io.sipserver.proxy.testsupport.LoopbackSdp;
 import io.sipserver.proxy.testsupport.ServerTest;
 import io.sipserver.proxy.testsupport.TestServer;
 import io.sipserver.proxy.testsupport.TestUserAgent;
@@ -43,11 +44,6 @@ class MediaTimeoutTest {
     @Autowired
     MutableClock clock;
 
-    static String sdp(int port) {
-        return "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio " + port
-                + " RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
-    }
-
     @Test
     void silentCallIsEndedWithByeToBothSides() throws Exception {
         users.create("mt-alice", "pw");
@@ -56,10 +52,10 @@ class MediaTimeoutTest {
                 TestUserAgent bob = new TestUserAgent("mt-bob", "pw", TestServer.DOMAIN, "127.0.0.1:" + sipPort, "udp")) {
             alice.register(600, "<" + alice.contact() + ">");
             bob.register(600, "<" + bob.contact() + ">");
-            Request invite = alice.invite("mt-bob", sdp(4000));
+            Request invite = alice.invite("mt-bob", LoopbackSdp.pcmu(4000));
             alice.send(invite);
             RequestEvent incoming = bob.awaitRequest(Request.INVITE);
-            bob.reply(incoming, 200, sdp(5000));
+            bob.reply(incoming, 200, LoopbackSdp.pcmu(5000));
             Response ok = alice.awaitStatus(200);
             alice.ack(ok, invite);
             bob.awaitRequest(Request.ACK);

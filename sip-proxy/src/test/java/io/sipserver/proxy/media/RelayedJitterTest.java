@@ -3,6 +3,7 @@ package io.sipserver.proxy.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.sipserver.proxy.testsupport.LoopbackSdp;
 import io.sipserver.proxy.testsupport.AdminApi;
 import io.sipserver.proxy.testsupport.ServerTest;
 import io.sipserver.proxy.testsupport.TestServer;
@@ -49,8 +50,7 @@ class RelayedJitterTest {
     UserService users;
 
     static String opusSdp(int port) {
-        return "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio " + port
-                + " RTP/AVP 111 101\r\na=rtpmap:111 opus/48000/2\r\na=rtpmap:101 telephone-event/48000\r\n";
+        return LoopbackSdp.audio(port, "111 101", "rtpmap:111 opus/48000/2", "rtpmap:101 telephone-event/48000");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import gov.nist.javax.sip.message.SIPRequest;
 import io.sipserver.proxy.sip.GuardVerdict;
 import io.sipserver.proxy.sip.RequestGuard;
+import io.sipserver.proxy.testsupport.LoopbackSdp;
 import io.sipserver.proxy.testsupport.ServerTest;
 import io.sipserver.proxy.testsupport.TestServer;
 import io.sipserver.proxy.testsupport.TestUserAgent;
@@ -100,11 +101,11 @@ class ObservabilityTest {
         DatagramSocket aliceRtp = rtpSocket();
         DatagramSocket bobRtp = rtpSocket();
 
-        Request invite = alice.inviteWithAuth(bob.user(), sdp(aliceRtp.getLocalPort()));
+        Request invite = alice.inviteWithAuth(bob.user(), LoopbackSdp.pcmu(aliceRtp.getLocalPort()));
         RequestEvent incoming = bob.awaitRequest(Request.INVITE);
         bob.reply(incoming, 180, null);
         alice.awaitStatus(180);
-        bob.reply(incoming, 200, sdp(bobRtp.getLocalPort()));
+        bob.reply(incoming, 200, LoopbackSdp.pcmu(bobRtp.getLocalPort()));
         Response ok = alice.awaitStatus(200);
         alice.ack(ok, invite);
         bob.awaitRequest(Request.ACK);
@@ -247,11 +248,6 @@ class ObservabilityTest {
         socket.setSoTimeout(10_000);
         resources.add(socket);
         return socket;
-    }
-
-    private static String sdp(int port) {
-        return "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio " + port
-                + " RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
     }
 
     private static int audioPort(String sdp) {

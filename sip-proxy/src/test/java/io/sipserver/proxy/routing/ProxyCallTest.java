@@ -3,6 +3,7 @@ package io.sipserver.proxy.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipserver.proxy.calls.CallRegistry;
+import io.sipserver.proxy.testsupport.LoopbackSdp;
 import io.sipserver.proxy.testsupport.ServerTest;
 import io.sipserver.proxy.testsupport.TestServer;
 import io.sipserver.proxy.testsupport.TestUserAgent;
@@ -70,9 +71,7 @@ class ProxyCallTest {
     }
 
     static String sdp(int port, String direction) {
-        return "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio " + port
-                + " RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=" + direction
-                + "\r\n";
+        return LoopbackSdp.audio(port, "0 101", "rtpmap:0 PCMU/8000", "rtpmap:101 telephone-event/8000", direction);
     }
 
     private static String body(javax.sip.message.Message m) {
