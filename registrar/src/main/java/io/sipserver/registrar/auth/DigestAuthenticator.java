@@ -74,18 +74,17 @@ public final class DigestAuthenticator {
     }
 
     /**
-     * Values for WWW-Authenticate (401) or Proxy-Authenticate (407) headers, one per algorithm, in the
+     * Challenges for WWW-Authenticate (401) or Proxy-Authenticate (407) headers, one per algorithm, in the
      * configured order, sharing one fresh nonce.
      *
      * @param stale true to tell the client its credentials were right but the nonce is no longer valid
      */
-    public List<String> challenges(boolean stale) {
+    public List<DigestChallenge> challenges(boolean stale) {
         long id = nextNonceId.getAndIncrement();
         nonceCounts.issued(id);
         String nonce = nonces.encode(id, clock.millis());
-        String qop = ", qop=\"" + QOP_AUTH + "\"" + (stale ? ", stale=true" : "");
         return algorithms.stream()
-                .map(a -> "Digest realm=\"" + challengeRealm + "\", nonce=\"" + nonce + "\", algorithm=" + a.sipName() + qop)
+                .map(a -> new DigestChallenge(challengeRealm, nonce, a.sipName(), QOP_AUTH, stale))
                 .toList();
     }
 

@@ -12,15 +12,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class DigestAuthenticatorTest {
 
     private static final String REALM = "example.com";
     private static final String URI = "sip:example.com";
-    private static final Pattern NONCE = Pattern.compile("nonce=\"([^\"]+)\"");
     private static final Map<String, User> USERS = Map.of("alice", user("alice", "s3cret"));
 
     private final MutableClock clock = MutableClock.startingAt("2026-01-01T10:00:00Z");
@@ -28,27 +25,28 @@ class DigestAuthenticatorTest {
 
     @Test
     void challengesOfferEachAlgorithmInTheConfiguredOrderWithOneNonce() {
-        List<String> md5First = auth.challenges(false);
-        List<String> sha256First = authenticator(List.of(SHA_256, MD5), 16).challenges(false);
+        List<DigestChallenge> md5First = auth.challenges(false);
+        List<DigestChallenge> sha256First = authenticator(List.of(SHA_256, MD5), 16).challenges(false);
 
-        assertThat(md5First).hasSize(2);
-        assertThat(md5First.get(0)).startsWith("Digest realm=\"example.com\", nonce=\"")
-                .endsWith("\", algorithm=MD5, qop=\"auth\"");
-        assertThat(md5First.get(1)).contains("algorithm=SHA-256");
-        assertThat(nonceOf(md5First.get(0))).isEqualTo(nonceOf(md5First.get(1)));
-        assertThat(sha256First.get(0)).contains("algorithm=SHA-256");
-        assertThat(sha256First.get(1)).contains("algorithm=MD5");
-        assertThat(auth.challenges(false).get(0)).doesNotContain(nonceOf(md5First.get(0)));
+        assertThat(md5First).extracting(DigestChallenge::algorithm).containsExactly("MD5", "SHA-256");
+        assertThat(md5First).allSatisfy(c -> {
+            assertThat(c.realm()).isEqualTo("example.com");
+            assertThat(c.qop()).isEqualTo("auth");
+            assertThat(c.stale()).isFalse();
+        });
+        assertThat(md5First.get(0).nonce()).isNotEmpty().isEqualTo(md5First.get(1).nonce());
+        assertThat(sha256First).extracting(DigestChallenge::algorithm).containsExactly("SHA-256", "MD5");
+        assertThat(auth.challenges(false).get(0).nonce()).isNotEqualTo(md5First.get(0).nonce());
     }
 
     @Test
     void staleChallengesSayStale() {
-        assertThat(auth.challenges(true)).allSatisfy(c -> assertThat(c).endsWith(", stale=true"));
+        assertThat(auth.challenges(true)).allSatisfy(c -> assertThat(c.stale()).isTrue());
     }
 
     @Test
     void theRightResponseAuthenticatesWithEitherAlgorithm() {
-        String nonce = nonceOf(auth.challenges(false).get(0));
+        String nonce = auth.challenges(false).get(0).nonce();
 
         assertThat(auth.verify(credentials(MD5, "alice", "s3cret", nonce, "00000001"), "REGISTER"))
                 .isEqualTo(new AuthResult.Authenticated("alice"));
@@ -58,7 +56,7 @@ class DigestAuthenticatorTest {
 
     @Test
     void withoutAnAlgorithmParameterTheAlgorithmIsMd5() {
-        String nonce = nonceOf(auth.challenges(false).get(0));
+        String nonce = auth.challenges(false).get(0).nonce();
         String header = credentials(MD5, "alice", "s3cret", nonce, "00000001").replace(", algorithm=MD5", "");
 
         assertThat(auth.verify(header, "REGISTER")).isEqualTo(new AuthResult.Authenticated("alice"));
@@ -66,7 +64,7 @@ class DigestAuthenticatorTest {
 
     @Test
     void aClientThatOmitsQopIsAcceptedForCompatibility() {
-        String nonce = nonceOf(auth.challenges(false).get(0));
+        String nonce = auth.challenges(false).get(0).nonce();
         String ha1 = DigestHashes.ha1(MD5, "alice", REALM, "s3cret");
         String response = DigestHashes.response(MD5, ha1, nonce, null, null, null, "REGISTER", URI);
         String header = "Digest username=\"alice\",realm=\"example.com\",uri=\"sip:example.com\",nonce=\"" + nonce
@@ -77,7 +75,7 @@ class DigestAuthenticatorTest {
 
     @Test
     void anExpiredNonceWithTheRightResponseIsStale() {
-        String nonce = nonceOf(auth.challenges(false).get(0));
+        String nonce = auth.challenges(false).get(0).nonce();
         clock.advance(Duration.ofSeconds(301));
 
         assertThat(auth.verify(credentials(MD5, "alice", "s3cret", nonce, "00000001"), "REGISTER"))
@@ -89,7 +87,7 @@ class DigestAuthenticatorTest {
     @Test
     void aNonceEvictedFromTheNonceCountTableIsStale() {
         DigestAuthenticator small = authenticator(List.of(MD5), 4);
-        String nonce = nonceOf(small.challenges(false).get(0));
+        String nonce = small.challenges(false).get(0).nonce();
         for (int i = 0; i < 4; i++) {
             small.challenges(false);
         }
@@ -100,7 +98,7 @@ class DigestAuthenticatorTest {
 
     @Test
     void theNonceCountMustStrictlyIncrease() {
-        String nonce = nonceOf(auth.challenges(false).get(0));
+        String nonce = auth.challenges(false).get(0).nonce();
 
         assertThat(auth.verify(credentials(MD5, "alice", "s3cret", nonce, "00000001"), "REGISTER"))
                 .isInstanceOf(AuthResult.Authenticated.class);
@@ -114,7 +112,7 @@ class DigestAuthenticatorTest {
 
     @Test
     void aWrongPasswordIsRejected() {
-        String nonce = nonceOf(auth.challenges(false).get(0));
+        String nonce = auth.challenges(false).get(0).nonce();
 
         assertThat(auth.verify(credentials(SHA_256, "alice", "guess", nonce, "00000001"), "REGISTER"))
                 .isEqualTo(new AuthResult.Rejected("wrong response for user alice"));
@@ -122,7 +120,7 @@ class DigestAuthenticatorTest {
 
     @Test
     void aWrongPasswordDoesNotUseUpTheNonceCount() {
-        String nonce = nonceOf(auth.challenges(false).get(0));
+        String nonce = auth.challenges(false).get(0).nonce();
         auth.verify(credentials(MD5, "alice", "guess", nonce, "00000001"), "REGISTER");
 
         assertThat(auth.verify(credentials(MD5, "alice", "s3cret", nonce, "00000001"), "REGISTER"))
@@ -131,7 +129,7 @@ class DigestAuthenticatorTest {
 
     @Test
     void anUnknownUserIsRejected() {
-        String nonce = nonceOf(auth.challenges(false).get(0));
+        String nonce = auth.challenges(false).get(0).nonce();
 
         assertThat(auth.verify(credentials(MD5, "mallory", "s3cret", nonce, "00000001"), "REGISTER"))
                 .isEqualTo(new AuthResult.Rejected("unknown user mallory"));
@@ -139,9 +137,9 @@ class DigestAuthenticatorTest {
 
     @Test
     void aNonceThisServerDidNotSignIsRejected() {
-        String nonce = nonceOf(auth.challenges(false).get(0));
+        String nonce = auth.challenges(false).get(0).nonce();
         String forged = (nonce.charAt(0) == 'A' ? 'B' : 'A') + nonce.substring(1);
-        String otherServersNonce = nonceOf(authenticator(List.of(MD5), 16).challenges(false).get(0));
+        String otherServersNonce = authenticator(List.of(MD5), 16).challenges(false).get(0).nonce();
 
         assertThat(auth.verify(credentials(MD5, "alice", "s3cret", forged, "00000001"), "REGISTER"))
                 .isEqualTo(new AuthResult.Rejected("nonce not issued by this server"));
@@ -153,7 +151,7 @@ class DigestAuthenticatorTest {
     @Test
     void anotherRealmOrAnAlgorithmNotOfferedIsRejected() {
         DigestAuthenticator md5Only = authenticator(List.of(MD5), 16);
-        String nonce = nonceOf(md5Only.challenges(false).get(0));
+        String nonce = md5Only.challenges(false).get(0).nonce();
 
         assertThat(md5Only.verify(credentials(SHA_256, "alice", "s3cret", nonce, "00000001"), "REGISTER"))
                 .isEqualTo(new AuthResult.Rejected("unsupported algorithm SHA-256"));
@@ -194,12 +192,6 @@ class DigestAuthenticatorTest {
         return "Digest username=\"" + username + "\", realm=\"" + REALM + "\", nonce=\"" + nonce + "\", uri=\"" + URI
                 + "\", response=\"" + response + "\", algorithm=" + algorithm.sipName() + ", qop=auth, nc=" + nc
                 + ", cnonce=\"0a4f113b\"";
-    }
-
-    private static String nonceOf(String challenge) {
-        Matcher m = NONCE.matcher(challenge);
-        assertThat(m.find()).isTrue();
-        return m.group(1);
     }
 
     private static User user(String name, String password) {
