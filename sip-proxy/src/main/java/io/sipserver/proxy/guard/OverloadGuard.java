@@ -2,7 +2,7 @@ package io.sipserver.proxy.guard;
 
 import gov.nist.javax.sip.message.SIPRequest;
 import io.sipserver.proxy.sip.GuardVerdict;
-import io.sipserver.proxy.sip.RequestGuard;
+import io.sipserver.proxy.sip.NewWorkGuard;
 import java.net.InetAddress;
 import java.time.Duration;
 import javax.sip.message.Request;
@@ -13,11 +13,12 @@ import javax.sip.message.Response;
  * REGISTERs get 503 with Retry-After at once while the receive queue is long and even the quickest messages of the
  * last 250 ms took too long from arrival until processed (a standing delay, not a passing pause), or while the
  * server transaction table is above its bound; everything that belongs to calls in progress (ACK, BYE, CANCEL, re-INVITEs, responses) still
- * passes. A refusal costs a parse and one stateless response, a tenth of what routing a request costs, so
- * refusing keeps up with offered load far above what the server can route. Bounding new transactions this way also
- * bounds the stack's server transaction table: what still enters it while refusing belongs to live calls.
+ * passes. Over UDP the reader thread refuses from the datagram's bytes before anything is parsed (see
+ * {@link NewWorkGuard}), so a refusal costs a scan and one datagram, far less than routing a request, and refusing
+ * keeps up with offered load far above what the server can route. Bounding new transactions this way also bounds
+ * the stack's server transaction table: what still enters it while refusing belongs to live calls.
  */
-public final class OverloadGuard implements RequestGuard {
+public final class OverloadGuard implements NewWorkGuard {
 
     /** What the guard reads off the running stack. */
     public interface Load {
@@ -55,7 +56,13 @@ public final class OverloadGuard implements RequestGuard {
             return GuardVerdict.PASS;
         }
         // A retransmission of a request already being routed must not get a 503 beside its real answer.
-        return behind() && !load.inProgress(request) ? busy : GuardVerdict.PASS;
+        GuardVerdict verdict = newWorkVerdict();
+        return verdict.passes() || load.inProgress(request) ? GuardVerdict.PASS : verdict;
+    }
+
+    @Override
+    public GuardVerdict newWorkVerdict() {
+        return behind() ? busy : GuardVerdict.PASS;
     }
 
     private boolean behind() {
