@@ -57,7 +57,7 @@ final class RawRefusals {
     private byte[] lastStatusLine;
     private int failuresLogged;
 
-    /** The guard with its name and status line, resolved once. */
+    /** The guard with its name, resolved once. */
     private record Gate(NewWorkGuard guard, String name) {
     }
 
