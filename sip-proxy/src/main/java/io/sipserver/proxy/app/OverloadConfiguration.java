@@ -10,7 +10,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 
-/** Overload control: the guard that answers 503 to new work while the stack is behind. */
+/**
+ * Overload control: the guard that answers 503 to new work while the stack is behind, in the valve and, over UDP,
+ * from the datagrams' bytes before parsing.
+ */
 @Configuration(proxyBeanMethods = false)
 public class OverloadConfiguration {
 
@@ -39,8 +42,9 @@ public class OverloadConfiguration {
                 return runtime.hasServerTransaction(request);
             }
         };
-        return new OverloadGuard(load, overload.maxDelay(), overload.minQueued(),
-                overload.maxServerTransactions(),
-                overload.retryAfter());
+        OverloadGuard guard = new OverloadGuard(load, overload.maxDelay(), overload.minQueued(),
+                overload.maxServerTransactions(), overload.retryAfter());
+        runtime.refuseNewWorkUnparsed(guard);
+        return guard;
     }
 }

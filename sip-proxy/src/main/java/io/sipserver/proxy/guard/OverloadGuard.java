@@ -2,7 +2,7 @@ package io.sipserver.proxy.guard;
 
 import gov.nist.javax.sip.message.SIPRequest;
 import io.sipserver.proxy.sip.GuardVerdict;
-import io.sipserver.proxy.sip.RequestGuard;
+import io.sipserver.proxy.sip.NewWorkGuard;
 import java.net.InetAddress;
 import java.time.Duration;
 import javax.sip.message.Request;
@@ -10,14 +10,15 @@ import javax.sip.message.Response;
 
 /**
  * Refuses new work when the server is behind, so that work already accepted completes (RFC 6357). New INVITEs and
- * REGISTERs get 503 with Retry-After at once while the receive queue is long and even the quickest messages of the
- * last 250 ms took too long from arrival until processed (a standing delay, not a passing pause), or while the
- * server transaction table is above its bound; everything that belongs to calls in progress (ACK, BYE, CANCEL, re-INVITEs, responses) still
- * passes. A refusal costs a parse and one stateless response, a tenth of what routing a request costs, so
- * refusing keeps up with offered load far above what the server can route. Bounding new transactions this way also
- * bounds the stack's server transaction table: what still enters it while refusing belongs to live calls.
+ * REGISTERs get 503 with Retry-After at once from when the receive queue is long and even the quickest messages of
+ * the last 250 ms took too long from arrival until processed (a standing delay, not a passing pause) until that
+ * delay is short again, or while the server transaction table is above its bound; everything that belongs to calls in progress (ACK, BYE, CANCEL, re-INVITEs, responses) still
+ * passes. Over UDP the reader thread refuses from the datagram's bytes before anything is parsed (see
+ * {@link NewWorkGuard}), so a refusal costs a scan and one datagram, far less than routing a request, and refusing
+ * keeps up with offered load far above what the server can route. Bounding new transactions this way also bounds
+ * the stack's server transaction table: what still enters it while refusing belongs to live calls.
  */
-public final class OverloadGuard implements RequestGuard {
+public final class OverloadGuard implements NewWorkGuard {
 
     /** What the guard reads off the running stack. */
     public interface Load {
@@ -39,6 +40,8 @@ public final class OverloadGuard implements RequestGuard {
     private final int minQueued;
     private final int maxServerTransactions;
     private final GuardVerdict busy;
+    /** Refusing new work because of the standing delay; written by whichever thread sees the change first. */
+    private volatile boolean shedding;
 
     public OverloadGuard(Load load, Duration maxDelay, int minQueued, int maxServerTransactions,
             Duration retryAfter) {
@@ -55,12 +58,27 @@ public final class OverloadGuard implements RequestGuard {
             return GuardVerdict.PASS;
         }
         // A retransmission of a request already being routed must not get a 503 beside its real answer.
-        return behind() && !load.inProgress(request) ? busy : GuardVerdict.PASS;
+        GuardVerdict verdict = newWorkVerdict();
+        return verdict.passes() || load.inProgress(request) ? GuardVerdict.PASS : verdict;
+    }
+
+    @Override
+    public GuardVerdict newWorkVerdict() {
+        return behind() ? busy : GuardVerdict.PASS;
     }
 
     private boolean behind() {
-        return load.queuedMessages() >= minQueued && load.delayMillis() > maxDelayMillis
-                || load.serverTransactions() > maxServerTransactions;
+        // Once shedding, the queue's length no longer says anything: refused datagrams never enter it (the UDP
+        // reader refuses before queuing), so it empties as soon as shedding starts, and letting new work in again
+        // then would refill it at the full offered rate. Only a short standing delay ends shedding.
+        if (load.delayMillis() <= maxDelayMillis) {
+            if (shedding) {
+                shedding = false;
+            }
+        } else if (!shedding && load.queuedMessages() >= minQueued) {
+            shedding = true;
+        }
+        return shedding || load.serverTransactions() > maxServerTransactions;
     }
 
     /** An INVITE outside any dialog (no To tag), or a REGISTER. */

@@ -52,7 +52,12 @@ public final class SipTrafficCounts implements SipTraffic {
 
     @Override
     public void requestReceived(SIPRequest request) {
-        requests.incrementAndGet(SipMethod.of(request.getMethod()).ordinal());
+        rawRequestReceived(request.getMethod());
+    }
+
+    @Override
+    public void rawRequestReceived(String method) {
+        requests.incrementAndGet(SipMethod.of(method).ordinal());
     }
 
     @Override
@@ -63,6 +68,11 @@ public final class SipTrafficCounts implements SipTraffic {
     @Override
     public void responseSent(Response response) {
         countResponse(Direction.SENT, ((SIPMessage) response).getCSeq(), response.getStatusCode());
+    }
+
+    @Override
+    public void rawResponseSent(String method, int status) {
+        countResponse(Direction.SENT, SipMethod.of(method), status);
     }
 
     @Override
@@ -112,7 +122,10 @@ public final class SipTrafficCounts implements SipTraffic {
     }
 
     private void countResponse(Direction direction, CSeqHeader cseq, int status) {
-        SipMethod method = SipMethod.of(cseq == null ? null : cseq.getMethod());
+        countResponse(direction, SipMethod.of(cseq == null ? null : cseq.getMethod()), status);
+    }
+
+    private void countResponse(Direction direction, SipMethod method, int status) {
         int slot = slot(status);
         if (responses.incrementAndGet(index(direction, method, slot)) == 1) {
             listener.newResponseSeries(direction, method, slot);

@@ -17,11 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A UDP listening point of the stack, as JAIN-SIP 1.3.0-91's own but for two things. Its receive queue is a bounded
- * {@link UdpReceiveQueue}. And it reads every datagram into one buffer and hands the workers a copy of the
+ * A UDP listening point of the stack, as JAIN-SIP 1.3.0-91's own but for three things. Its receive queue is a
+ * bounded {@link UdpReceiveQueue}. It reads every datagram into one buffer and hands the workers a copy of the
  * datagram's own length: the RI allocates a fresh buffer of the maximum message size (16 KB) for each datagram,
  * which under call load was over a quarter of all the memory the server allocated, and every such buffer that
- * waits in the queue through a garbage collection gets copied by it.
+ * waits in the queue through a garbage collection gets copied by it. And before queuing a datagram, its reader
+ * lets {@link RawRefusals} refuse new work under overload and drop the ACKs of refusals, unparsed.
  */
 final class InboundUdpMessageProcessor extends UDPMessageProcessor {
 
@@ -33,6 +34,7 @@ final class InboundUdpMessageProcessor extends UDPMessageProcessor {
     private final int workers;
     private final int maxMessageSize;
     private final String stackName;
+    private final RawRefusals rawRefusals;
     private int failuresLogged;
 
     InboundUdpMessageProcessor(InetAddress address, SIPTransactionStack stack, int port, String stackName,
@@ -47,10 +49,15 @@ final class InboundUdpMessageProcessor extends UDPMessageProcessor {
         this.queue = new UdpReceiveQueue(queueCapacity, maxMessageSize);
         this.messageQueue = queue;
         this.stackName = stackName;
+        this.rawRefusals = new RawRefusals(maxMessageSize, key -> stack.findTransaction(key, true) != null);
     }
 
     UdpReceiveQueue queue() {
         return queue;
+    }
+
+    RawRefusals rawRefusals() {
+        return rawRefusals;
     }
 
     /** Where datagrams over the size limit go, with this listening point, instead of to the stack. */
@@ -73,6 +80,10 @@ final class InboundUdpMessageProcessor extends UDPMessageProcessor {
                 reception.setLength(buffer.length);
                 sock.receive(reception);
                 int length = reception.getLength();
+                if (length <= maxMessageSize && rawRefusals.handled(buffer, length, reception.getAddress(),
+                        reception.getPort(), sock)) {
+                    continue;
+                }
                 DatagramPacket datagram = new DatagramPacket(Arrays.copyOf(buffer, length), length,
                         reception.getAddress(), reception.getPort());
                 queue.offer(new DatagramQueuedMessageDispatch(datagram, System.currentTimeMillis()));

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <li>Requests go through the {@link RequestGuard}s in order (flood limit, overload, drain); the first that does
  * not pass decides, and a refusal is answered statelessly on the channel the request came in on. ACKs are never
  * answered; the ACK that acknowledges a refusal (its To tag is the refusal's) is dropped here, as no transaction
- * or dialog exists for it.</li>
+ * or dialog exists for it. Over UDP the listening point's reader refuses most new work and drops most such ACKs
+ * before this, from the datagrams' bytes ({@link RawRefusals}); what it lets through is decided here.</li>
  * <li>Responses that match no client transaction (2xx retransmissions after the INVITE transaction ended) are taken
  * out before the stack looks for their transaction: for such a response JAIN-SIP 1.3.0-91 walks its whole client
  * transaction table, so at a few thousand live transactions every stray 2xx costs milliseconds. A hash lookup
@@ -47,7 +48,7 @@ public class InboundValve implements SIPMessageValve {
     private static final Logger log = LoggerFactory.getLogger(InboundValve.class);
 
     /** To-tag prefix of stateless refusals, so the ACKs for them are recognised without state. */
-    private static final String REFUSAL_TAG = "rf-";
+    static final String REFUSAL_TAG = "rf-";
     private static final AtomicLong REFUSALS = new AtomicLong();
     private static final GuardVerdict TOO_LARGE = GuardVerdict.refuse(513, 0, null);
     /** The name oversized datagrams are counted under among the guards' refusals. */
@@ -187,7 +188,7 @@ public class InboundValve implements SIPMessageValve {
         try {
             SIPResponse response = request.createResponse(verdict.status(), verdict.reason());
             if (response.getToTag() == null) {
-                response.getTo().setTag(REFUSAL_TAG + Long.toString(REFUSALS.incrementAndGet(), 36));
+                response.getTo().setTag(REFUSAL_TAG + Long.toString(nextRefusal(), 36));
             }
             if (verdict.retryAfterSeconds() > 0) {
                 RetryAfter retryAfter = new RetryAfter();
@@ -199,6 +200,11 @@ public class InboundValve implements SIPMessageValve {
         } catch (IOException | InvalidArgumentException | ParseException | RuntimeException e) {
             log.debug("refusal {} to {} not sent: {}", verdict.status(), request.getMethod(), e.toString());
         }
+    }
+
+    /** The number of the next stateless refusal, which its To tag carries in base 36 after {@link #REFUSAL_TAG}. */
+    static long nextRefusal() {
+        return REFUSALS.incrementAndGet();
     }
 
     @Override

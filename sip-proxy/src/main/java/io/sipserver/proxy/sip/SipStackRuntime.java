@@ -35,6 +35,7 @@ public final class SipStackRuntime implements AutoCloseable {
     private final HeaderFactory headerFactory;
     private final MessageFactory messageFactory;
     private final List<UdpReceiveQueue> udpQueues;
+    private final List<RawRefusals> rawRefusals;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile SipTraffic traffic = SipTraffic.NONE;
 
@@ -45,10 +46,12 @@ public final class SipStackRuntime implements AutoCloseable {
         this.headerFactory = factory.createHeaderFactory();
         this.messageFactory = factory.createMessageFactory();
         this.udpQueues = new ArrayList<>();
+        this.rawRefusals = new ArrayList<>();
         for (ListeningPoint point : provider.getListeningPoints()) {
             if (((ListeningPointImpl) point).getMessageProcessor() instanceof InboundUdpMessageProcessor udp) {
                 udp.onOversized(inboundValve()::refuseOversized);
                 udpQueues.add(udp.queue());
+                rawRefusals.add(udp.rawRefusals());
             }
         }
     }
@@ -164,10 +167,26 @@ public final class SipStackRuntime implements AutoCloseable {
         return sum;
     }
 
-    /** Counts what the stack receives (through its valve) and the responses sent through {@link SipMessages}. */
+    /**
+     * Lets the UDP listening points refuse new work with {@code guard}'s verdict from the datagrams' bytes, before
+     * parsing; the guard must also be among the valve's, which decides for whatever they let through.
+     */
+    public void refuseNewWorkUnparsed(NewWorkGuard guard) {
+        for (RawRefusals refusals : rawRefusals) {
+            refusals.refuseWith(guard);
+        }
+    }
+
+    /**
+     * Counts what the stack receives (through its valve and the UDP readers' raw refusals) and the responses sent
+     * through {@link SipMessages}.
+     */
     public void countTrafficWith(SipTraffic counters) {
         this.traffic = counters;
         inboundValve().countWith(counters);
+        for (RawRefusals refusals : rawRefusals) {
+            refusals.countWith(counters);
+        }
     }
 
     public SipTraffic traffic() {

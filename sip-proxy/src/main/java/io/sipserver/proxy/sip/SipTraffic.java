@@ -26,6 +26,14 @@ public interface SipTraffic {
         @Override
         public void guardStopped(String guard, GuardVerdict verdict) {
         }
+
+        @Override
+        public void rawRequestReceived(String method) {
+        }
+
+        @Override
+        public void rawResponseSent(String method, int status) {
+        }
     };
 
     /** A request as parsed, before any check (retransmissions included). */
@@ -44,4 +52,10 @@ public interface SipTraffic {
      * @param verdict a refusal, or {@link GuardVerdict#DROP}
      */
     void guardStopped(String guard, GuardVerdict verdict);
+
+    /** A request answered or dropped from its raw bytes, never parsed (see {@link RawRefusals}). */
+    void rawRequestReceived(String method);
+
+    /** A response written from a request's raw bytes: the method of its CSeq (the request's) and its status. */
+    void rawResponseSent(String method, int status);
 }

@@ -48,6 +48,8 @@ public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMes
 
     /** The shortest delay of the last complete interval, in milliseconds. */
     private volatile long standingDelayMillis;
+    /** When a worker last finished a datagram. */
+    private volatile long lastFinished;
 
     /** Per worker: arrival time of the datagram it is processing, 0 when none. */
     private final transient ThreadLocal<long[]> inService = ThreadLocal.withInitial(() -> new long[1]);
@@ -118,6 +120,7 @@ public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMes
     }
 
     private void finished(long now, long delayMillis) {
+        lastFinished = now;
         synchronized (windowLock) {
             long elapsed = now - windowStart;
             if (elapsed >= INTERVAL_MILLIS) {
@@ -140,10 +143,17 @@ public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMes
 
     /**
      * The standing delay: the shortest time a datagram took from arrival until processed over the last complete
-     * interval, in milliseconds.
+     * interval, in milliseconds; 0 when nothing waits and no datagram was finished for two intervals.
      */
     public long delayMillis() {
-        return standingDelayMillis;
+        long delay = standingDelayMillis;
+        // An idle server is not behind, however slow the last datagrams it served were. Without this, a server that
+        // refuses all new work before queuing it (RawRefusals) and has no call in progress would never measure
+        // again, and would refuse for ever.
+        if (delay > 0 && isEmpty() && clock.getAsLong() - lastFinished >= 2 * INTERVAL_MILLIS) {
+            return 0;
+        }
+        return delay;
     }
 
     /** Datagrams dropped on arrival because the queue was full. */

@@ -59,6 +59,19 @@ class OverloadGuardTest {
     }
 
     @Test
+    void onceRefusingItGoesOnUntilTheDelayIsShortAgainHoweverShortTheQueue() throws Exception {
+        wait = 300;
+        assertRefused(guard.check(request("INVITE", null), InetAddress.getLoopbackAddress()));
+        queued = 0;
+        assertRefused(guard.check(request("INVITE", null), InetAddress.getLoopbackAddress()));
+        wait = 100;
+        assertThat(guard.check(request("INVITE", null), InetAddress.getLoopbackAddress())).isSameAs(GuardVerdict.PASS);
+        wait = 300;
+        assertThat(guard.check(request("INVITE", null), InetAddress.getLoopbackAddress()))
+                .as("a long delay with a short queue again").isSameAs(GuardVerdict.PASS);
+    }
+
+    @Test
     void refusesNewWorkWhenTheTransactionTableIsFull() throws Exception {
         transactions = 1001;
         assertRefused(guard.check(request("INVITE", null), InetAddress.getLoopbackAddress()));

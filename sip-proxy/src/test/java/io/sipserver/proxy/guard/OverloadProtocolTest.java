@@ -2,6 +2,9 @@ package io.sipserver.proxy.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sipserver.proxy.observability.SipMethod;
+import io.sipserver.proxy.observability.SipTrafficCounts;
+import io.sipserver.proxy.observability.SipTrafficCounts.Direction;
 import io.sipserver.proxy.testsupport.ServerTest;
 import io.sipserver.proxy.testsupport.TestServer;
 import io.sipserver.proxy.testsupport.TestUserAgent;
@@ -13,10 +16,14 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
 import javax.sip.message.Response;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -26,7 +33,8 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * Overload control over real UDP: past the bounds, new REGISTERs and INVITEs get 503 with Retry-After while
  * requests of calls in progress pass, and after a burst far beyond what the server can handle it serves normally
- * again by itself.
+ * again by itself. Over UDP the refusal is written from the datagram's bytes on the listening point's reader, and
+ * the ACK of a refusal is dropped there; both are counted as if parsed.
  */
 @ServerTest
 class OverloadProtocolTest {
@@ -45,6 +53,9 @@ class OverloadProtocolTest {
 
     @Autowired
     UserService users;
+
+    @Autowired
+    SipTrafficCounts traffic;
 
     @Test
     void fullTransactionTableRefusesNewWorkButNotCallsInProgress() throws Exception {
@@ -67,6 +78,59 @@ class OverloadProtocolTest {
             assertThat(peer.count(503)).isEqualTo(2);
         }
         assertServesAgain();
+    }
+
+    @Test
+    void refusesAnInviteUnparsedAndDropsItsAckWhileInDialogRequestsPass() throws Exception {
+        try (RawPeer peer = new RawPeer(); DatagramSocket elsewhere = new DatagramSocket(0,
+                InetAddress.getLoopbackAddress())) {
+            for (int i = 0; i < MAX_TRANSACTIONS + 20; i++) {
+                peer.send(peer.request("OPTIONS", "sip:" + TestServer.DOMAIN, null));
+            }
+            peer.awaitCount(200, MAX_TRANSACTIONS);
+            long invites = traffic.requestsReceived(SipMethod.INVITE);
+            long acks = traffic.requestsReceived(SipMethod.ACK);
+            long refusals = traffic.responses(Direction.SENT, SipMethod.INVITE, 503);
+            long stops = traffic.guardStops("OverloadGuard", 503);
+
+            // The Via names another port, with rport: the answer goes to the source port (RFC 3581).
+            String invite = peer.request("INVITE", "sip:somebody@" + TestServer.DOMAIN, null)
+                    .replace("127.0.0.1:" + peer.port() + ";rport", "127.0.0.1:" + elsewhere.getLocalPort() + ";rport");
+            peer.send(invite);
+            String refusal = peer.awaitResponse(callId(invite));
+            assertThat(refusal).startsWith("SIP/2.0 503 ").contains("\r\nRetry-After: 3\r\n");
+            assertThat(header(refusal, "Via")).startsWith("SIP/2.0/UDP 127.0.0.1:" + elsewhere.getLocalPort()
+                    + ";rport=" + peer.port() + ";branch=").endsWith(";received=127.0.0.1");
+            String to = header(refusal, "To");
+            assertThat(to).contains(";tag=rf-");
+
+            // Its ACK (same branch, the refusal's To) gets nothing; an in-dialog request sent after it is answered.
+            String ack = invite.replaceFirst("INVITE [^ ]+", "ACK sip:somebody@" + TestServer.DOMAIN)
+                    .replace("CSeq: 1 INVITE", "CSeq: 1 ACK")
+                    .replaceFirst("To: [^\r]+", Matcher.quoteReplacement("To: " + to));
+            peer.send(ack);
+            String reInvite = peer.request("INVITE", "sip:somebody@" + TestServer.DOMAIN, "dialog-tag");
+            peer.send(reInvite);
+            assertThat(peer.awaitResponse(callId(reInvite))).doesNotStartWith("SIP/2.0 503 ");
+            assertThat(peer.responsesTo(callId(invite))).as("responses to the INVITE and its ACK").hasSize(1);
+
+            assertThat(traffic.requestsReceived(SipMethod.INVITE)).isEqualTo(invites + 2);
+            assertThat(traffic.requestsReceived(SipMethod.ACK)).isEqualTo(acks + 1);
+            assertThat(traffic.responses(Direction.SENT, SipMethod.INVITE, 503)).isEqualTo(refusals + 1);
+            assertThat(traffic.guardStops("OverloadGuard", 503)).isEqualTo(stops + 1);
+        }
+        assertServesAgain();
+    }
+
+    private static String callId(String message) {
+        return header(message, "Call-ID");
+    }
+
+    private static String header(String message, String name) {
+        int at = message.indexOf("\r\n" + name + ": ");
+        assertThat(at).as("%s in %s", name, message).isPositive();
+        int start = at + name.length() + 4;
+        return message.substring(start, message.indexOf("\r\n", start));
     }
 
     @Test
@@ -108,6 +172,7 @@ class OverloadProtocolTest {
         private final InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), sipPort);
         private final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
         private final AtomicReference<String> lastRetryAfter = new AtomicReference<>();
+        private final Queue<String> responses = new ConcurrentLinkedQueue<>();
         private final Thread receiver;
         private final AtomicInteger sequence = new AtomicInteger();
 
@@ -130,6 +195,24 @@ class OverloadProtocolTest {
                     + "CSeq: 1 " + method + "\r\n"
                     + "Contact: <sip:flood@127.0.0.1:" + port + ">\r\n"
                     + "Content-Length: 0\r\n\r\n";
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        List<String> responsesTo(String callId) {
+            return responses.stream().filter(r -> callId.equals(callId(r))).toList();
+        }
+
+        /** The first response with this Call-ID. */
+        String awaitResponse(String callId) throws InterruptedException {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (responsesTo(callId).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(responsesTo(callId)).as("responses to %s", callId).isNotEmpty();
+            return responsesTo(callId).get(0);
         }
 
         void send(String message) throws Exception {
@@ -177,6 +260,7 @@ class OverloadProtocolTest {
                 if (!text.startsWith("SIP/2.0 ")) {
                     continue;
                 }
+                responses.add(text);
                 int status = Integer.parseInt(text.substring(8, 11));
                 statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
                 int at = text.indexOf("\r\nRetry-After: ");

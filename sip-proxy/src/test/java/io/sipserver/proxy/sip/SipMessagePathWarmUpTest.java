@@ -88,5 +88,15 @@ class SipMessagePathWarmUpTest {
         public void guardStopped(String guard, GuardVerdict verdict) {
             counted.add(guard);
         }
+
+        @Override
+        public void rawRequestReceived(String method) {
+            counted.add(method);
+        }
+
+        @Override
+        public void rawResponseSent(String method, int status) {
+            counted.add(Integer.toString(status));
+        }
     }
 }

@@ -57,6 +57,21 @@ class UdpReceiveQueueTest {
         assertThat(queue.delayMillis()).isEqualTo(2);
     }
 
+    @Test
+    void aServerWithNothingToDoIsNotBehindHoweverSlowItsLastDatagrams() throws InterruptedException {
+        for (int i = 0; i < 10; i++) {
+            serve(500);
+        }
+        nextInterval();
+        assertThat(queue.delayMillis()).isEqualTo(500);
+
+        now += 2 * UdpReceiveQueue.INTERVAL_MILLIS;
+        queue.offer(datagramThatWaited(0));
+        assertThat(queue.delayMillis()).as("a datagram waits").isEqualTo(500);
+        queue.clear();
+        assertThat(queue.delayMillis()).isZero();
+    }
+
     /** A worker takes a datagram that arrived {@code delayMillis} ago, is done with it at once and comes back. */
     private void serve(long delayMillis) throws InterruptedException {
         queue.offer(datagramThatWaited(delayMillis));

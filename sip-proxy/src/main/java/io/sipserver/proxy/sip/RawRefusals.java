@@ -1,0 +1,171 @@
+package io.sipserver.proxy.sip;
+
+import gov.nist.javax.sip.message.SIPResponse;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Predicate;
+import javax.sip.message.Request;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a UDP listening point's reader thread answers from a datagram's bytes, before it is queued and before
+ * JAIN-SIP parses anything; under overload a refusal then costs a scan and one datagram instead of a full parse, a
+ * response built by the stack and the parse of its ACK, and refused datagrams never wait in the receive queue.
+ * <ul>
+ * <li>While the {@link NewWorkGuard} refuses new work, an INVITE without To tag or a REGISTER gets the guard's
+ * refusal, written by {@link RawRefusalWriter} with a To tag from the same series as the valve's, sent from the
+ * listening point's socket to the source address: to the source port when the top Via has {@code rport}, else to
+ * its sent-by port (5060 when none), as the stack's server transactions answer.</li>
+ * <li>An ACK whose To tag is a stateless refusal's is dropped, as the valve drops it.</li>
+ * </ul>
+ * A retransmission of a request the stack is already handling is never refused: not when the stack's server
+ * transaction table holds its branch (the key JAIN-SIP gives an RFC 3261 branch), nor when a request with the same
+ * branch was queued lately and may still wait for a worker (a small table of hashes of recently queued branches).
+ * Anything else, including whatever {@link RawSipRequest} does not recognise, a branch without the RFC 3261 cookie
+ * and IPv6 sources, goes on to the queue and the stack, and the valve decides there with the same guard.
+ * <p>
+ * One instance per listening point; all but the guard and the counters is confined to its reader thread.
+ */
+final class RawRefusals {
+
+    private static final Logger log = LoggerFactory.getLogger(RawRefusals.class);
+
+    /** Queued branches remembered; at the highest sustainable call rate (~1,600 new calls/s) about 5 s of them. */
+    static final int RECENT_BRANCHES = 8192;
+    /** Room for what a refusal adds to the request's header fields it copies. */
+    private static final int HEADROOM = 512;
+    private static final int MAX_FAILURES_LOGGED = 10;
+    private static final byte[] REFUSAL_TAG = InboundValve.REFUSAL_TAG.getBytes(StandardCharsets.US_ASCII);
+
+    private final Predicate<String> serverTransactionExists;
+    private final RawSipRequest request = new RawSipRequest();
+    private final RawRefusalWriter writer;
+    private final DatagramPacket answer;
+    private final long[] recentBranches = new long[RECENT_BRANCHES];
+
+    private volatile Gate gate;
+    private volatile SipTraffic traffic = SipTraffic.NONE;
+
+    private InetAddress lastSource;
+    private byte[] lastSourceText;
+    private GuardVerdict lastVerdict;
+    private byte[] lastStatusLine;
+    private int failuresLogged;
+
+    /** The guard with its name, resolved once. */
+    private record Gate(NewWorkGuard guard, String name) {
+    }
+
+    /**
+     * @param maxMessageSize the longest datagram the listening point hands on
+     * @param serverTransactionExists whether the stack's server transaction table holds a key
+     */
+    RawRefusals(int maxMessageSize, Predicate<String> serverTransactionExists) {
+        this.serverTransactionExists = serverTransactionExists;
+        this.writer = new RawRefusalWriter(maxMessageSize + HEADROOM);
+        this.answer = new DatagramPacket(writer.buffer(), 0);
+    }
+
+    /** The guard whose verdict new work gets here; none (the default) refuses nothing here. */
+    void refuseWith(NewWorkGuard guard) {
+        this.gate = guard == null ? null : new Gate(guard, guard.name());
+    }
+
+    void countWith(SipTraffic counters) {
+        this.traffic = counters;
+    }
+
+    /**
+     * Answers or drops the datagram {@code data[0, length)} from {@code source:sourcePort} when it can be, sending
+     * on {@code socket}.
+     *
+     * @return true when done with it here; false when it is for the stack
+     */
+    boolean handled(byte[] data, int length, InetAddress source, int sourcePort, DatagramSocket socket) {
+        if (!request.scan(data, length)) {
+            return false;
+        }
+        String method = request.method();
+        if (Request.ACK.equals(method)) {
+            if (!request.toTagStartsWith(REFUSAL_TAG)) {
+                return false;
+            }
+            traffic.rawRequestReceived(Request.ACK);
+            return true;
+        }
+        Gate current = gate;
+        if (current == null || Request.INVITE.equals(method) && request.hasToTag() || !request.hasRfc3261Branch()) {
+            return false;
+        }
+        long branch = request.branchHash();
+        GuardVerdict verdict = current.guard().newWorkVerdict();
+        if (verdict.passes()) {
+            remember(branch);
+            return false;
+        }
+        if (queuedLately(branch) || !(source instanceof Inet4Address)
+                || serverTransactionExists.test(request.transactionKey())) {
+            return false;
+        }
+        if (!writer.write(request, statusLine(verdict), sourceText(source), sourcePort, REFUSAL_TAG,
+                InboundValve.nextRefusal(), verdict.retryAfterSeconds())) {
+            return false;
+        }
+        SipTraffic counters = traffic;
+        counters.rawRequestReceived(method);
+        counters.guardStopped(current.name(), verdict);
+        answer.setAddress(source);
+        answer.setPort(request.hasRport() ? sourcePort : request.topPort() > 0 ? request.topPort() : 5060);
+        answer.setLength(writer.length());
+        try {
+            socket.send(answer);
+            counters.rawResponseSent(method, verdict.status());
+        } catch (IOException | RuntimeException e) {
+            logFailure(method, e);
+        }
+        return true;
+    }
+
+    private void remember(long branch) {
+        recentBranches[slot(branch)] = branch;
+    }
+
+    private boolean queuedLately(long branch) {
+        return recentBranches[slot(branch)] == branch;
+    }
+
+    private static int slot(long hash) {
+        return (int) (hash ^ hash >>> 32) & (RECENT_BRANCHES - 1);
+    }
+
+    private byte[] sourceText(InetAddress source) {
+        if (!source.equals(lastSource)) {
+            lastSourceText = source.getHostAddress().getBytes(StandardCharsets.US_ASCII);
+            lastSource = source;
+        }
+        return lastSourceText;
+    }
+
+    private byte[] statusLine(GuardVerdict verdict) {
+        if (verdict != lastVerdict) {
+            String reason = verdict.reason() == null ? SIPResponse.getReasonPhrase(verdict.status()) : verdict.reason();
+            lastStatusLine = ("SIP/2.0 " + verdict.status() + " " + reason).getBytes(StandardCharsets.UTF_8);
+            lastVerdict = verdict;
+        }
+        return lastStatusLine;
+    }
+
+    /** The first few only: a socket that fails for every refusal must not flood the log. */
+    private void logFailure(String method, Exception e) {
+        if (failuresLogged < MAX_FAILURES_LOGGED) {
+            failuresLogged++;
+            log.warn("refusal of a {} not sent{}: {}", method,
+                    failuresLogged == MAX_FAILURES_LOGGED ? " (further failures are not logged)" : "", e.toString());
+        }
+    }
+}
