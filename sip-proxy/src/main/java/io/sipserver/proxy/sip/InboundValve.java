@@ -4,7 +4,6 @@ import gov.nist.javax.sip.header.RetryAfter;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
-import gov.nist.javax.sip.parser.StringMsgParser;
 import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.MessageProcessor;
 import gov.nist.javax.sip.stack.SIPMessageValve;
@@ -158,7 +157,7 @@ public class InboundValve implements SIPMessageValve {
             head[lastLine + 3] = '\n';
         }
         try {
-            SIPMessage message = new StringMsgParser().parseSIPMessage(head, false, false, null);
+            SIPMessage message = SipMessageParser.INSTANCE.parseSIPMessage(head, false, false, null);
             return message instanceof SIPRequest request ? request : null;
         } catch (ParseException | RuntimeException e) {
             return null;

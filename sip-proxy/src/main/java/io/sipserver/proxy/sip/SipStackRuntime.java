@@ -119,6 +119,8 @@ public final class SipStackRuntime implements AutoCloseable {
         // The RI's UDP receive queue is unbounded: a burst beyond what the workers absorb would fill the heap.
         p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", InboundMessageProcessorFactory.class.getName());
         p.setProperty(InboundMessageProcessorFactory.QUEUE_CAPACITY, Integer.toString(overload.queueCapacity()));
+        // The RI's parser with a reflection-free way to each header's parser (see SipMessageParser).
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", SipMessageParserFactory.class.getName());
         // Its own stale-message reaper would hold the replaced queue; the overload guard keeps the wait short.
         p.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", "0");
         // Answer RFC 5626 CRLF keep-alives on TCP.

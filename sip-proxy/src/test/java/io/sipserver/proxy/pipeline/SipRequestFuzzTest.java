@@ -7,13 +7,13 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
-import gov.nist.javax.sip.parser.StringMsgParser;
 import io.sipserver.config.DigestAlgorithm;
 import io.sipserver.config.RegistrarProperties;
 import io.sipserver.proxy.guard.AuthFailureTracker;
 import io.sipserver.proxy.routing.NatContact;
 import io.sipserver.proxy.sip.CommentFreeViaParser;
 import io.sipserver.proxy.sip.LocalAddresses;
+import io.sipserver.proxy.sip.SipMessageParser;
 import io.sipserver.proxy.sip.SipMessages;
 import io.sipserver.proxy.sip.SipTraffic;
 import io.sipserver.registrar.Binding;
@@ -46,12 +46,12 @@ import javax.sip.message.Response;
 import org.slf4j.LoggerFactory;
 
 /**
- * Any bytes, as a datagram could carry them, through JAIN-SIP's parser and then, when the stack would hand the
- * result to our listener, through the request stages that need no network (sanity, domain and loose-route checks,
- * REGISTER with digest authentication and the registrar, OPTIONS) and the NAT Contact fix. The property: our code
- * answers every request exactly once (never an ACK), never with 500, which is what the pipeline sends when a stage
- * throws something other than the documented bad-input exceptions (IllegalArgumentException, ParseException: 400
- * with the reason), and nothing escapes towards the stack.
+ * Any bytes, as a datagram could carry them, through the stack's parser (SipMessageParser) and then, when the stack
+ * would hand the result to our listener, through the request stages that need no network (sanity, domain and
+ * loose-route checks, REGISTER with digest authentication and the registrar, OPTIONS) and the NAT Contact fix. The
+ * property: our code answers every request exactly once (never an ACK), never with 500, which is what the pipeline
+ * sends when a stage throws something other than the documented bad-input exceptions (IllegalArgumentException,
+ * ParseException: 400 with the reason), and nothing escapes towards the stack.
  *
  * <p>A flag lets the harness sign a REGISTER with valid digest credentials, so that the fuzzer reaches the
  * registrar's Contact and Expires handling, not only the 401 challenge. {@code verify} fuzzes it; {@code test}
@@ -113,7 +113,7 @@ class SipRequestFuzzTest {
     private static SIPRequest requestTheStackWouldDeliver(byte[] datagram) throws ParseException {
         SIPMessage message;
         try {
-            message = new StringMsgParser().parseSIPMessage(datagram, true, false, null);
+            message = SipMessageParser.INSTANCE.parseSIPMessage(datagram, true, false, null);
         } catch (Exception unparsable) {
             // The stack catches whatever a datagram's parse throws: a 400 or a silent drop, never the listener.
             return null;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
-import gov.nist.javax.sip.parser.StringMsgParserFactory;
 import io.sipserver.admission.BandwidthModel;
 import io.sipserver.config.AdmissionProperties;
 import java.time.Duration;
@@ -63,7 +62,7 @@ class SipMessagePathWarmUpTest {
         SipMessages messages = new SipMessages(factory.createMessageFactory(), factory.createHeaderFactory(),
                 factory.createAddressFactory(), new LocalAddresses("127.0.0.1", 5060, "example.test",
                         Set.of("127.0.0.1")), null, () -> new CountingTraffic(counted));
-        return new SipMessagePathWarmUp(new StringMsgParserFactory().createMessageParser(null), messages,
+        return new SipMessagePathWarmUp(new SipMessageParserFactory().createMessageParser(null), messages,
                 new BandwidthModel(AdmissionProperties.defaults()));
     }
 
