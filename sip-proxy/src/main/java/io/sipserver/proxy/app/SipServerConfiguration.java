@@ -18,6 +18,7 @@ import io.sipserver.proxy.pipeline.RegisterStage;
 import io.sipserver.proxy.pipeline.RequestPipeline;
 import io.sipserver.proxy.pipeline.SanityStage;
 import io.sipserver.proxy.routing.StatefulProxy;
+import io.sipserver.proxy.sip.HeaderNameCache;
 import io.sipserver.proxy.sip.LocalAddresses;
 import io.sipserver.proxy.sip.RequestGuard;
 import io.sipserver.proxy.sip.SipDispatcher;
@@ -122,13 +123,17 @@ public class SipServerConfiguration {
         return pipeline;
     }
 
-    /** Periodic clean-up: expired bindings, calls whose end was never seen. */
+    /** Periodic clean-up: expired bindings, calls whose end was never seen, the stack's header name cache. */
     @Bean(destroyMethod = "close")
     Housekeeping housekeeping(SipExecutors executors, LocationService locations, CallRegistry calls,
             RegistrarProperties registrar, SipProperties sip) {
         return new Housekeeping(executors.timers(), registrar.sweepInterval(), () -> {
             locations.sweep();
             calls.expire(sip.timerC().plus(EARLY_CALL_MARGIN), sip.dialogTimeout());
+            int names = HeaderNameCache.trim();
+            if (names > 0) {
+                log.info("emptied JAIN-SIP's header name cache at {} names (made-up header names)", names);
+            }
         });
     }
 
