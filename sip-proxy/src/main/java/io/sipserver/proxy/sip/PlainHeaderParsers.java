@@ -84,47 +84,48 @@ final class PlainHeaderParsers {
 
     /** {@code 0}, spaces around allowed. */
     static SIPHeader contentLength(String line, int from) {
-        int number = plainNumber(line, from, true);
-        if (number < 0) {
-            return null;
-        }
-        ContentLength contentLength = new ContentLength();
-        try {
+        return numberHeader(line, from, true, Integer.MAX_VALUE, number -> {
+            ContentLength contentLength = new ContentLength();
             contentLength.setContentLength(number);
-        } catch (InvalidArgumentException notReached) {
-            return null;
-        }
-        return contentLength;
+            return contentLength;
+        });
     }
 
     /** {@code 70}, spaces around allowed, at most 255. */
     static SIPHeader maxForwards(String line, int from) {
-        int number = plainNumber(line, from, true);
-        if (number < 0 || number > 255) {
-            return null;
-        }
-        MaxForwards maxForwards = new MaxForwards();
-        try {
+        return numberHeader(line, from, true, 255, number -> {
+            MaxForwards maxForwards = new MaxForwards();
             maxForwards.setMaxForwards(number);
-        } catch (InvalidArgumentException notReached) {
-            return null;
-        }
-        return maxForwards;
+            return maxForwards;
+        });
     }
 
     /** {@code 3600}, no space after it (the RI refuses a space there). */
     static SIPHeader expires(String line, int from) {
-        int number = plainNumber(line, from, false);
-        if (number < 0) {
+        return numberHeader(line, from, false, Integer.MAX_VALUE, number -> {
+            Expires expires = new Expires();
+            expires.setExpires(number);
+            return expires;
+        });
+    }
+
+    /** Builds a header from its one number. */
+    @FunctionalInterface
+    private interface NumberHeader {
+        SIPHeader of(int number) throws InvalidArgumentException;
+    }
+
+    /** The header {@code make} builds from the line's plain number up to {@code max}, or null for anything else. */
+    private static SIPHeader numberHeader(String line, int from, boolean spaceAfter, int max, NumberHeader make) {
+        int number = plainNumber(line, from, spaceAfter);
+        if (number < 0 || number > max) {
             return null;
         }
-        Expires expires = new Expires();
         try {
-            expires.setExpires(number);
+            return make.of(number);
         } catch (InvalidArgumentException notReached) {
             return null;
         }
-        return expires;
     }
 
     /** {@code application/sdp}: two tokens, no parameters. */
