@@ -275,10 +275,7 @@ final class RawSipRequest {
 
     /** One header line, {@code name LWS ':' LWS value}; remembers the fields a response copies. */
     private boolean headerLine(int start, int end) {
-        int nameEnd = start;
-        while (nameEnd < end && isTokenChar(data[nameEnd])) {
-            nameEnd++;
-        }
+        int nameEnd = skipToken(start, end);
         if (nameEnd == start) {
             // Includes a line starting with whitespace: a folded continuation, which this does not unfold.
             return false;
@@ -379,9 +376,7 @@ final class RawSipRequest {
         }
         int at = start + VIA_PROTOCOL.length;
         int transportStart = at;
-        while (at < end && isTokenChar(data[at])) {
-            at++;
-        }
+        at = skipToken(at, end);
         if (at == transportStart || at == end || !isWhitespace(data[at])) {
             return -1;
         }
@@ -441,10 +436,7 @@ final class RawSipRequest {
 
     /** {@code name [LWS '=' LWS token]} from {@code start}; returns where it ends, or -1. */
     private int viaParameter(int start, int end) {
-        int at = start;
-        while (at < end && isTokenChar(data[at])) {
-            at++;
-        }
+        int at = skipToken(start, end);
         int nameEnd = at;
         if (nameEnd == start) {
             return -1;
@@ -454,10 +446,7 @@ final class RawSipRequest {
         int next = skipWhitespace(at, end);
         if (next < end && data[next] == '=') {
             valueStart = skipWhitespace(next + 1, end);
-            valueEnd = valueStart;
-            while (valueEnd < end && isTokenChar(data[valueEnd])) {
-                valueEnd++;
-            }
+            valueEnd = skipToken(valueStart, end);
             if (valueEnd == valueStart) {
                 // Quoted strings and IPv6 references are left to the parser.
                 return -1;
@@ -519,10 +508,7 @@ final class RawSipRequest {
                 return false;
             }
             int name = skipWhitespace(at + 1, toEnd);
-            int nameEnd = name;
-            while (nameEnd < toEnd && isTokenChar(data[nameEnd])) {
-                nameEnd++;
-            }
+            int nameEnd = skipToken(name, toEnd);
             if (nameEnd == name) {
                 return false;
             }
@@ -531,10 +517,7 @@ final class RawSipRequest {
             int valueEnd = -1;
             if (at < toEnd && data[at] == '=') {
                 valueStart = skipWhitespace(at + 1, toEnd);
-                valueEnd = valueStart;
-                while (valueEnd < toEnd && isTokenChar(data[valueEnd])) {
-                    valueEnd++;
-                }
+                valueEnd = skipToken(valueStart, toEnd);
                 if (valueEnd == valueStart) {
                     return false;
                 }
@@ -573,6 +556,13 @@ final class RawSipRequest {
         }
         at = skipWhitespace(at, cseqEnd);
         return cseqEnd - at == methodEnd && regionEquals(data, at, data, 0, methodEnd);
+    }
+
+    private int skipToken(int from, int end) {
+        while (from < end && isTokenChar(data[from])) {
+            from++;
+        }
+        return from;
     }
 
     private int skipWhitespace(int from, int end) {
