@@ -13,6 +13,8 @@
 # ADMISSION=on (default): three locations with budgets far above the load, loopback's among them, so every
 #   call is checked and charged (caller and callee legs); ADMISSION=off: admission.enabled=false. Comparing
 #   the two gives the cost of the admission check.
+# RELAY=always (default): every call's media anchored at the relay (four relay ports bound per call); RELAY=never:
+#   relay.mode=never, signalling only, as Kamailio without rtpengine is measured. Comparing the two prices the relay.
 # The callee's REGISTER is always authenticated. The whole run holds flock /tmp/bench.lock; the server is
 # stopped at the end. Results: bench/results/.
 # Env: AUTH=1 PASSWORD=bench-secret DURATION=20 RATES="500 1000 2000 ..." (find-max)
@@ -21,7 +23,7 @@
 set -euo pipefail
 source "$(dirname "$0")/server-lib.sh"
 bench_lock "$@"
-REPRODUCE="$(env_of AUTH ADMISSION PASSWORD DURATION RATES REFINE HOLD_RATE HOLD_DURATION HOLD_PAUSE_MS SIP_PORT HTTP_PORT JAVA_OPTS JAR SHARED_BENCH)bench/calls.sh"
+REPRODUCE="$(env_of AUTH ADMISSION RELAY PASSWORD DURATION RATES REFINE HOLD_RATE HOLD_DURATION HOLD_PAUSE_MS SIP_PORT HTTP_PORT JAVA_OPTS JAR SHARED_BENCH)bench/calls.sh"
 INVITE_AUTH=${AUTH:-1}; DURATION=${DURATION:-20}
 HOLD_RATE=${HOLD_RATE:-200}; HOLD_DURATION=${HOLD_DURATION:-10}; HOLD_PAUSE_MS=${HOLD_PAUSE_MS:-30000}
 HOLD_CALLS=$((HOLD_RATE * HOLD_DURATION))
@@ -39,7 +41,9 @@ case $ADMISSION in
   off) admission_args=(--admission.enabled=false) ;;
   *) die "ADMISSION must be on or off" ;;
 esac
-server_start --sip.trusted-peers="$trusted" "${admission_args[@]}"
+RELAY=${RELAY:-always}
+[[ $RELAY == always || $RELAY == never ]] || die "RELAY must be always or never"
+server_start --sip.trusted-peers="$trusted" "${admission_args[@]}" --relay.mode="$RELAY"
 echo "server pid $SERVER_PID: $(cat "$RUN_DIR/server-cmd.txt")"
 provision_users callee caller
 if [[ $ADMISSION == on ]]; then
@@ -74,7 +78,7 @@ left_after=$(api_get /api/calls | jq length)
 
 cat <<EOF | tee "$RUN_DIR/summary.txt"
 
-== our server, calls INVITE..BYE through the proxy, INVITE auth=$INVITE_AUTH, admission $ADMISSION, loopback, $(nproc) cores shared with SIPp ==
+== our server, calls INVITE..BYE through the proxy, INVITE auth=$INVITE_AUTH, admission $ADMISSION, relay $RELAY, loopback, $(nproc) cores shared with SIPp ==
 max sustained for ${DURATION} s, 1 s hold (0 failed, 0 retransmissions): $max calls/s (first failing step: $(per_step "$(result_field "$max_line" first_bad)"))
   at $max/s: setup INVITE -> 200 p50 $(result_field "$best" p50_ms) ms, p99 $(result_field "$best" p99_ms) ms, cpu_proxy $(result_field "$best" cpu_proxy), cpu_sipp_uac $(result_field "$best" cpu_sipp_uac), cpu_sipp_uas $(result_field "$best" cpu_sipp_uas)
 heap in use after full GC: $(mb "$heap_idle") MB idle, $(mb "$heap_live") MB with $live live calls (of $HOLD_CALLS held), $(mb "$heap_after") MB after they ended
