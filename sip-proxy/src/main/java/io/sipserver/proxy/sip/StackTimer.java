@@ -5,6 +5,7 @@ import gov.nist.javax.sip.stack.SIPStackTimerTask;
 import gov.nist.javax.sip.stack.timers.SipTimer;
 import java.util.Properties;
 import java.util.concurrent.Future;
+import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -26,11 +27,7 @@ public final class StackTimer implements SipTimer {
 
     /** Called reflectively by the stack (gov.nist.javax.sip.TIMER_CLASS_NAME). */
     public StackTimer() {
-        executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "sip-stack-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        executor = new StackTimerExecutor();
         executor.setRemoveOnCancelPolicy(true);
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
@@ -39,14 +36,14 @@ public final class StackTimer implements SipTimer {
     @Override
     public boolean schedule(SIPStackTimerTask task, long delay) {
         checkStarted();
-        task.setSipTimerTask(executor.schedule(() -> run(task), delay, TimeUnit.MILLISECONDS));
+        executor.schedule(new Run(task), delay, TimeUnit.MILLISECONDS);
         return true;
     }
 
     @Override
     public boolean scheduleWithFixedDelay(SIPStackTimerTask task, long delay, long period) {
         checkStarted();
-        task.setSipTimerTask(executor.scheduleWithFixedDelay(() -> run(task), delay, period, TimeUnit.MILLISECONDS));
+        executor.scheduleWithFixedDelay(new Run(task), delay, period, TimeUnit.MILLISECONDS);
         return true;
     }
 
@@ -77,18 +74,48 @@ public final class StackTimer implements SipTimer {
         return started;
     }
 
+    /** Tasks waiting to run (cancelled ones are not among them). */
+    int pendingTasks() {
+        return executor.getQueue().size();
+    }
+
     private void checkStarted() {
         if (!started) {
             throw new IllegalStateException("the SIP stack timer has been stopped");
         }
     }
 
-    /** A failing task must not end its periodic schedule's siblings, nor the thread. */
-    private static void run(SIPStackTimerTask task) {
-        try {
-            task.runTask();
-        } catch (RuntimeException | Error e) {
-            log.warn("SIP stack timer task {} failed", task.getClass().getName(), e);
+    /** One stack task; a failing run must not end its periodic schedule, nor the thread. */
+    private record Run(SIPStackTimerTask task) implements Runnable {
+        @Override
+        public void run() {
+            try {
+                task.runTask();
+            } catch (RuntimeException | Error e) {
+                log.warn("SIP stack timer task {} failed", task.getClass().getName(), e);
+            }
+        }
+    }
+
+    /**
+     * Hands each task its future before the task is queued, so that a task which cancels itself (or is cancelled)
+     * as soon as it runs always finds it.
+     */
+    private static final class StackTimerExecutor extends ScheduledThreadPoolExecutor {
+        StackTimerExecutor() {
+            super(1, r -> {
+                Thread t = new Thread(r, "sip-stack-timer");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        @Override
+        protected <V> RunnableScheduledFuture<V> decorateTask(Runnable runnable, RunnableScheduledFuture<V> future) {
+            if (runnable instanceof Run run) {
+                run.task().setSipTimerTask(future);
+            }
+            return future;
         }
     }
 }
