@@ -145,10 +145,17 @@ public final class AnchoredCallMedia implements CallMedia {
         }
     }
 
+    /** What the call is charged now, summed over its locations (a plain loop: this runs for every answer). */
     private double chargedKbps(CallRecord call) {
-        return admission.call(call.callId())
-                .map(u -> u.kbpsByLocation().values().stream().mapToDouble(Double::doubleValue).sum())
-                .orElse(0.0);
+        Optional<CallAdmission.CallUsage> usage = admission.call(call.callId());
+        if (usage.isEmpty()) {
+            return 0.0;
+        }
+        double sum = 0;
+        for (double kbps : usage.get().kbpsByLocation().values()) {
+            sum += kbps;
+        }
+        return sum;
     }
 
     private Optional<RelaySession> session(CallRecord call) {

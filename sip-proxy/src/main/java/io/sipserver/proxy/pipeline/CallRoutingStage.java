@@ -109,7 +109,10 @@ public final class CallRoutingStage implements RequestStage {
         if (invite) {
             ctx.sip().send(st, ctx.sip().response(request, 100, "Trying"));
         }
-        Request out = (Request) request.clone();
+        // The received request itself becomes the one each branch is cloned from, without a copy of its own: its
+        // server transaction matches retransmissions, CANCEL and responses by Via, From, To, Call-ID, CSeq and
+        // Request-URI, none of which changes here.
+        Request out = request;
         out.removeHeader("Proxy-Authorization");
         NatContact.fix(out, ctx.sourceAddress(), ctx.sourcePort(), ctx.sip());
         List<List<Target>> groups = groupsByQ(bindings, calleeUser);

@@ -98,16 +98,18 @@ public final class StatefulProxy {
         }
     }
 
-    /** Forwards a request that has no transaction (ACK for a 2xx) statelessly. */
+    /**
+     * Forwards a request that has no transaction (ACK for a 2xx) statelessly. The request itself is changed and
+     * sent, not a copy: no transaction holds it, and nothing reads it afterwards.
+     */
     public void forwardStateless(Request request, String incomingBranch) {
-        Request out = (Request) request.clone();
-        sip.decrementMaxForwards(out);
+        sip.decrementMaxForwards(request);
         try {
             // A stateless proxy's branch must be the same for retransmissions of the same request (RFC 3261 16.11).
             String branch = SipMessages.BRANCH_COOKIE + "s" + Integer.toHexString(incomingBranch.hashCode());
-            Hop hop = nextHop(out);
-            out.addFirst(sip.via(hop.getTransport(), branch));
-            provider.sendRequest(out);
+            Hop hop = nextHop(request);
+            request.addFirst(sip.via(hop.getTransport(), branch));
+            provider.sendRequest(request);
         } catch (Exception e) {
             log.debug("stateless forwarding of {} failed: {}", request.getMethod(), e.toString());
         }
@@ -448,9 +450,13 @@ public final class StatefulProxy {
         return hop;
     }
 
+    /**
+     * Removes our Via from a response received from downstream, which then goes upstream as it is: a copy would
+     * cost a deep clone per relayed response, and the client transaction that received it reads no Via of it again
+     * (it matches retransmissions by their own Via, and builds its ACK from the To header).
+     */
     private static Response withoutOwnVia(Response response) {
-        Response out = (Response) response.clone();
-        out.removeFirst(ViaHeader.NAME);
-        return out;
+        response.removeFirst(ViaHeader.NAME);
+        return response;
     }
 }

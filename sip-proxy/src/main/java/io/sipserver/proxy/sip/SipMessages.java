@@ -2,7 +2,11 @@ package io.sipserver.proxy.sip;
 
 import gov.nist.javax.sip.header.SIPHeader;
 import gov.nist.javax.sip.stack.HopImpl;
+import io.sipserver.config.SipProperties;
 import java.text.ParseException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import javax.sip.InvalidArgumentException;
@@ -41,6 +45,8 @@ public final class SipMessages {
     private final LocalAddresses local;
     private final SipProvider provider;
     private final Supplier<SipTraffic> traffic;
+    /** Our Record-Route for each transport we serve, by upper-case name: copying one is cheaper than parsing. */
+    private final Map<String, RecordRouteHeader> recordRoutes;
 
     public SipMessages(SipStackRuntime runtime, LocalAddresses local) {
         this(runtime.messageFactory(), runtime.headerFactory(), runtime.addressFactory(), local, runtime.provider(),
@@ -61,6 +67,11 @@ public final class SipMessages {
         this.headers = headers;
         this.addresses = addresses;
         this.local = local;
+        Map<String, RecordRouteHeader> routes = new HashMap<>();
+        for (SipProperties.Transport t : SipProperties.Transport.values()) {
+            routes.put(t.name(), newRecordRoute(t.name()));
+        }
+        this.recordRoutes = Map.copyOf(routes);
     }
 
     public HeaderFactory headers() {
@@ -137,6 +148,11 @@ public final class SipMessages {
 
     /** {@code Record-Route: <sip:advertised:port;transport=x;lr>}. */
     public RecordRouteHeader recordRoute(String transport) {
+        RecordRouteHeader built = recordRoutes.get(transport.toUpperCase(Locale.ROOT));
+        return built != null ? (RecordRouteHeader) built.clone() : newRecordRoute(transport);
+    }
+
+    private RecordRouteHeader newRecordRoute(String transport) {
         try {
             SipURI uri = addresses.createSipURI(null, local.advertisedHost());
             uri.setPort(local.port());

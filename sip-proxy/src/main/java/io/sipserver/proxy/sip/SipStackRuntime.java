@@ -106,6 +106,8 @@ public final class SipStackRuntime implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.RELEASE_REFERENCES_STRATEGY", "Aggressive");
         // Only user agents with dialogs need fork timers.
         p.setProperty("gov.nist.javax.sip.MAX_FORK_TIME_SECONDS", "0");
+        // Transaction timers that are forgotten when cancelled (see StackTimer).
+        p.setProperty("gov.nist.javax.sip.TIMER_CLASS_NAME", StackTimer.class.getName());
         // Lets the proxy send a request to a registered phone's source address (NAT pinhole): see TargetRouter.
         p.setProperty("javax.sip.ROUTER_PATH", TargetRouter.class.getName());
         p.setProperty("javax.sip.USE_ROUTER_FOR_ALL_URIS", "true");
