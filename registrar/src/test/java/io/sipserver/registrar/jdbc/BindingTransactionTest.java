@@ -41,6 +41,23 @@ class BindingTransactionTest {
         }
     }
 
+    @Test
+    void aRefreshInALaterCommitReplacesTheStoredRow() throws Exception {
+        Binding phone = binding("sip:alice@192.0.2.1", 1);
+        Binding refreshed = new Binding(phone.aor(), phone.contactUri(), NOW.plusSeconds(3600), 0.5f, "c2", 7,
+                "198.51.100.7", 40000, "TCP", "baresip", NOW.plusSeconds(60));
+        try (HikariDataSource db = H2Files.open(dir); JdbcBindingStore stored = new JdbcBindingStore(db)) {
+            BindingTransaction transaction = new BindingTransaction(db);
+            transaction.write(List.of(new BindingChange.Put(phone)));
+
+            transaction.write(List.of(new BindingChange.Put(refreshed)));
+
+            assertThat(stored.loadAll()).containsExactly(refreshed);
+            transaction.write(List.of(new BindingChange.Remove(phone.aor(), phone.contactUri())));
+            assertThat(stored.loadAll()).isEmpty();
+        }
+    }
+
     private static Binding binding(String uri, long cseq) {
         return new Binding("sip:alice@example.com", uri, NOW.plusSeconds(600), 1f, "c1", cseq, "192.0.2.1", 5060,
                 "UDP", null, NOW);
