@@ -43,7 +43,9 @@ final class ObjectGraph {
             d.append(type.getName()).append('{');
             for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
                 for (Field f : c.getDeclaredFields()) {
-                    if (Modifier.isStatic(f.getModifiers())) {
+                    // As the RI's debugDump: its scratch text and indentation are no part of what was parsed.
+                    if (Modifier.isStatic(f.getModifiers()) || f.getName().equals("stringRepresentation")
+                            || f.getName().equals("indentation")) {
                         continue;
                     }
                     f.setAccessible(true);
