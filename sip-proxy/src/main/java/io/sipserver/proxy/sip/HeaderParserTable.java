@@ -168,8 +168,8 @@ import javax.sip.header.WarningHeader;
  * JAIN-SIP 1.3.0-91's header name to parser table ({@code ParserFactory}'s static initialiser, entry for entry, with
  * {@link CommentFreeViaParser} for Via), as constructor references instead of classes created by reflection, and
  * looked up on the name's characters in the header line, ignoring ASCII case, instead of on a lower-cased copy.
- * Only ASCII names can be looked up; the caller leaves the others to the RI. The simplest headers also have a
- * parser for their plain form ({@link PlainHeaderParsers}).
+ * Only ASCII names can be looked up; the caller leaves the others to the RI. The simplest and the address headers
+ * also have a parser for their plain form ({@link PlainHeaderParsers}, {@link PlainAddressParsers}).
  */
 final class HeaderParserTable {
 
@@ -247,15 +247,15 @@ final class HeaderParserTable {
         put(t, InReplyToHeader.NAME, InReplyToParser::new);
         put(t, AcceptEncodingHeader.NAME, AcceptEncodingParser::new);
         put(t, AcceptLanguageHeader.NAME, AcceptLanguageParser::new);
-        put(t, "t", ToParser::new);
-        put(t, ToHeader.NAME, ToParser::new);
-        put(t, FromHeader.NAME, FromParser::new);
-        put(t, "f", FromParser::new);
+        put(t, "t", ToParser::new, PlainAddressParsers::to);
+        put(t, ToHeader.NAME, ToParser::new, PlainAddressParsers::to);
+        put(t, FromHeader.NAME, FromParser::new, PlainAddressParsers::from);
+        put(t, "f", FromParser::new, PlainAddressParsers::from);
         put(t, CSeqHeader.NAME, CSeqParser::new, PlainHeaderParsers::cSeq);
-        put(t, ViaHeader.NAME, CommentFreeViaParser::new);
-        put(t, "v", CommentFreeViaParser::new);
-        put(t, ContactHeader.NAME, ContactParser::new);
-        put(t, "m", ContactParser::new);
+        put(t, ViaHeader.NAME, CommentFreeViaParser::new, PlainAddressParsers::via);
+        put(t, "v", CommentFreeViaParser::new, PlainAddressParsers::via);
+        put(t, ContactHeader.NAME, ContactParser::new, PlainAddressParsers::contact);
+        put(t, "m", ContactParser::new, PlainAddressParsers::contact);
         put(t, ContentTypeHeader.NAME, ContentTypeParser::new, PlainHeaderParsers::contentType);
         put(t, "c", ContentTypeParser::new, PlainHeaderParsers::contentType);
         put(t, ContentLengthHeader.NAME, ContentLengthParser::new, PlainHeaderParsers::contentLength);
@@ -264,8 +264,8 @@ final class HeaderParserTable {
         put(t, WWWAuthenticateHeader.NAME, WWWAuthenticateParser::new);
         put(t, CallIdHeader.NAME, CallIDParser::new, PlainHeaderParsers::callId);
         put(t, "i", CallIDParser::new, PlainHeaderParsers::callId);
-        put(t, RouteHeader.NAME, RouteParser::new);
-        put(t, RecordRouteHeader.NAME, RecordRouteParser::new);
+        put(t, RouteHeader.NAME, RouteParser::new, PlainAddressParsers::route);
+        put(t, RecordRouteHeader.NAME, RecordRouteParser::new, PlainAddressParsers::recordRoute);
         put(t, DateHeader.NAME, DateParser::new);
         put(t, ProxyAuthorizationHeader.NAME, ProxyAuthorizationParser::new);
         put(t, ProxyAuthenticateHeader.NAME, ProxyAuthenticateParser::new);

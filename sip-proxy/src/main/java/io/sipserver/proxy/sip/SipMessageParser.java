@@ -19,8 +19,9 @@ import java.text.ParseException;
  * {@code ParserFactory} lower-cases each header name through a shared map, looks the parser class up in another
  * and creates the parser by reflection, an access-checked {@code Constructor.newInstance} per header. Here the name
  * is looked up in {@link HeaderParserTable}, the same table as constructor references, on the header line's own
- * characters. And the plain form of the simplest headers and of the status line, most of those in a call, is
- * parsed by hand ({@link PlainHeaderParsers}), without the RI's lexer.
+ * characters. And the plain form of the simplest headers, of the address headers and Via, and of the status line,
+ * most of those in a call, is parsed by hand ({@link PlainHeaderParsers}, {@link PlainAddressParsers}), without
+ * the RI's lexer.
  *
  * <p>Holds no state: one instance serves every thread, as the RI's own factory shares one parser.
  */
@@ -38,7 +39,7 @@ public final class SipMessageParser extends StringMsgParser {
     }
 
     /**
-     * As the RI's: the header's plain form parsed by hand where {@link PlainHeaderParsers} has a parser for it,
+     * As the RI's: the header's plain form parsed by hand where {@link HeaderParserTable} has a parser for it,
      * otherwise the RI's parser, found in {@link HeaderParserTable}.
      */
     @Override

@@ -155,6 +155,7 @@ final class SipMessageCorpus {
                 "m: <sip:a@[2001:db8::1]:5061>;expires=60;q=0.5, <sip:b@host.example>;+sip.instance=\"<urn:x>\""));
         messages.add("SIP/2.0 401 Unauthorized\r\n" + register.substring(register.indexOf("Via:"))
                 .replace("Authorization: Digest", "WWW-Authenticate: Digest"));
+        messages.addAll(addressForms(invite, register));
         messages.add("SIP/2.0 999\r\n\r\n");
         messages.add("SIP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n");
         messages.add("\r\n\r\n");
@@ -162,6 +163,84 @@ final class SipMessageCorpus {
         messages.add("garbage");
         messages.add("OPTIONS sip:x SIP/2.0\r\n");
         messages.add(" Via: SIP/2.0/UDP x\r\n\r\n");
+        return messages;
+    }
+
+    /**
+     * The address headers (From, To, Contact, Route, Record-Route) and Via in the forms phones and proxies send,
+     * plain and not quite, each put in place of the call's or the registration's own.
+     */
+    private static List<String> addressForms(String invite, String register) {
+        List<String> messages = new ArrayList<>();
+        String from = "From: <sip:caller1@example.test>;tag=4711C1";
+        for (String value : new String[] {
+                "\"Alice Smith\" <sip:alice@example.test>;tag=abc", "Alice <sip:alice@example.test>;tag=abc",
+                "Alice  Smith\t<sip:alice@example.test>;tag=abc", "\" Alice \"<sip:alice@example.test>;tag=a",
+                "\"\" <sip:alice@example.test>", "\"Jos\u00e9 \u00c5\" <sip:jose@example.test>;tag=1",
+                "\"A \\\"quoted\\\" name\" <sip:a@example.test>;tag=1", "\"unterminated <sip:a@example.test>",
+                "sip:alice@example.test;tag=abc", "sip:alice@example.test", "sips:alice@example.test:5061;tag=x",
+                "sip:example.test;tag=abc", "sip:alice@example.test?subject=x;tag=1", "tel:+15551234;tag=1",
+                "<tel:+1-555-1234;phone-context=example.test>;tag=1", "<sip:+1-555_x.y!~*'()&=+$,;?/@Example.TEST>",
+                "<sip:alice@192.0.2.10:5060;transport=tcp;lr;maddr=192.0.2.1;user=phone;method=INVITE>;tag=1",
+                "<sip:alice@example.test;TRANSPORT=TCP;LR>;TAG=Abc;Other=Value;flag", "<SIP:alice@example.test>",
+                "<sip:alice:secret@example.test>;tag=1", "<sip:alice:@example.test>;tag=1", "<sip:@example.test>",
+                "<sip:al%41ce@example.test>;tag=1", "<sip:alice@example.test;x=%41>", "<sip:alice@exa%41mple.test>",
+                "<sip:alice@[2001:db8::1]:5060>;tag=1", "<sip:alice@2001:db8::1>;tag=1", "<sip:a@h:5060:1>",
+                "<sip:alice@example.test:99999>;tag=1", "<sip:alice@example.test:123456>", "<sip:alice@host:>",
+                "<sip:alice@example.test;lr=;=x;>;tag=1", "<sip:alice@example.test?X=y&z=w>;tag=1",
+                "< sip:alice@example.test >;tag=1", "<sip:alice@example.test> ; tag = abc ; x = \"y z\" ",
+                "<sip:alice@example.test>;tag=", "<sip:alice@example.test>;tag=\"\"", "<sip:alice@example.test>;=1",
+                "<sip:alice@example.test>;tag=[2001:db8::1]", "<sip:alice@example.test>tag=1",
+                "<sip:alice@example.test>;tag=1,", "<sip:alice@example.test>, <sip:bob@example.test>",
+                "<sip:alice@example.test/x>", "<sip:alice@example_1.test-2.>", "<sip:alice@ex\u00e4mple.test>",
+                "<sip:alice@example.test>;tag=\u00e4", "A/B <sip:alice@example.test>", "A:B <sip:a@example.test>",
+                "<sip:alice@example.test>;x=\"<urn:a:b>\"", "<sip:alice;x=y@example.test>;tag=1",
+                "<sip:alice@example.test:5060>", "sip:alice@example.test:5060", "<sip:127.0.0.1:5060;lr>"}) {
+            messages.add(invite.replace(from, "From: " + value));
+            messages.add(invite.replace("To: <sip:callee@example.test>", "t: " + value));
+        }
+        String contact = "Contact: <sip:user1@127.0.0.1:5061;transport=UDP>";
+        for (String value : new String[] {
+                "<sip:user1@192.0.2.1:5060;ob>;expires=3600;q=0.5;+sip.instance=\"<urn:uuid:0C67-4a2b>\";reg-id=1",
+                "<sip:a@192.0.2.1>;q=0.5, <sip:b@example.test;transport=tcp>;expires=60 ,<sip:c@h>",
+                "\"Bob\" <sip:bob@192.0.2.1:5070>;expires=0", "sip:bob@192.0.2.1;expires=60", "*", "* ",
+                "<sip:a@h>;methods=\"INVITE,BYE\";q=1.0;expires=abc", "<sip:a@h>;Q=0.5;EXPIRES=60",
+                "<sip:a@h>, ", "<sip:a@h>,,<sip:b@h>", "<sip:a@h>;q=2", "<sip:a@h>;q=x", "*, <sip:a@h>",
+                "<sip:a@h>;+sip.instance=\"<urn:uuid:\u00e4>\"", "sip:a@h,sip:b@h"}) {
+            messages.add(register.replace(contact, "Contact: " + value));
+            messages.add(register.replace(contact, "m: " + value));
+        }
+        String route = "Route: <sip:127.0.0.1:15066;transport=udp;lr>";
+        String recordRoute = "Record-Route: <sip:127.0.0.1:15066;transport=udp;lr>";
+        String bye = sippCall(1).get(4);
+        String ringing = sippCall(1).get(1);
+        for (String value : new String[] {
+                "<sip:proxy1.example.test;lr>, <sip:192.0.2.7:5070;transport=tcp;lr>",
+                "<sip:192.0.2.7;lr;r2=on;ftag=4711>,<sips:p.example.test:5061;lr>", "sip:p1.example.test",
+                "sip:p1.example.test, sip:p2.example.test;x=y", "<sip:p1.example.test;lr", "<sip:[::1];lr>",
+                "\"Proxy\" <sip:p.example.test;lr>", "<sip:p.example.test;lr>;x", "<sip:p.example.test;lr> junk"}) {
+            messages.add(bye.replace(route, "Route: " + value));
+            messages.add(ringing.replace(recordRoute, "Record-Route: " + value));
+        }
+        String via = "Via: SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-4711-1-0";
+        for (String value : new String[] {
+                "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK776asdhds;rport",
+                "SIP/2.0/TCP proxy.example.test;branch=z9hG4bK1;received=192.0.2.9;rport=5070",
+                "SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKa, SIP/2.0/UDP 192.0.2.2:5070;branch=z9hG4bKb;rport,"
+                        + "SIP/2.0/TLS host.example.test:5061;branch=z9hG4bKc",
+                "sip/2.0/udp Host.Example.TEST:5060;BRANCH=z9hG4bKX;RPort;Received=192.0.2.9;TTL=3;maddr=224.0.0.1",
+                "SIP/2.0/UDP h;branch=z9hG4bK1;received=a b ;rport", "SIP/2.0/UDP h;branch=z9hG4bK1;received=",
+                "SIP/2.0/UDP h;branch=z9hG4bK1;received=[2001:db8::1]", "SIP/2.0/UDP h;branch;rport",
+                "SIP/2.0/UDP h;branch=;rport", "SIP/2.0/UDP h;branch=\"q\"", "SIP/2.0/UDP h;x=\"a;b\";branch=z",
+                "SIP/2.0/UDP h:5060 ;branch=z9hG4bK1", "SIP/2.0/UDP h :5060;branch=z9hG4bK1", "SIP/2.0/UDP h:",
+                "SIP/2.0/UDP h;branch=z9hG4bK1,", "SIP/2.0/UDP h;branch=z9hG4bK1 SIP/2.0/UDP g;branch=z9hG4bK2",
+                "SIP / 2.0 / UDP h;branch=z9hG4bK1", "SIP/2.0/UDP\th;branch=z9hG4bK1", "SIP/2.0/UDP h;;branch=z",
+                "SIP/2.0/UDP 2001:db8::1;branch=z9hG4bK1", "SIP/2.0/UDP [2001:db8::1]:5060;branch=z9hG4bK1",
+                "SIP/2.0/UDP h:99999;branch=z9hG4bK1", "SIP/2.0/UDP h;branch=z9hG4bK1;received=1.2.3.4;x=\u00e4",
+                "SIP/2.0/UDP h\u00e4;branch=z9hG4bK1", "SIP/2.0/UDP h;branch=z9hG4bK1 (comment)"}) {
+            messages.add(invite.replace(via, "Via: " + value));
+            messages.add(ringing.replace("Via: SIP/2.0/UDP 127.0.0.1:15066", "v: " + value + ", SIP/2.0/UDP h"));
+        }
         return messages;
     }
 
