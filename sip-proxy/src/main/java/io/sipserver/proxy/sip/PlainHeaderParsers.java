@@ -195,13 +195,9 @@ final class PlainHeaderParsers {
 
     /** RFC 3261 token characters, ASCII only (the RI's lexer also takes non-ASCII letters; those go to it). */
     private static int skipToken(String line, int i) {
-        while (i < line.length() && isTokenChar(line.charAt(i))) {
+        while (i < line.length() && PlainAddressParsers.isTokenChar(line.charAt(i))) {
             i++;
         }
         return i;
-    }
-
-    private static boolean isTokenChar(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-.!%*_+`'~".indexOf(c) >= 0;
     }
 }
