@@ -67,16 +67,18 @@ public final class RegisterStage implements RequestStage {
         }
         Request request = ctx.request();
         URI toUri = ((ToHeader) request.getHeader(ToHeader.NAME)).getAddress().getURI();
+        // Refused before any state exists, as challenges are: a retransmission is refused again.
         if (!(toUri instanceof SipURI to) || to.getUser() == null || to.getUser().isEmpty()) {
-            ctx.respond(400, "Bad Request (To must be a sip: URI with a user part)");
+            ctx.respondStatelessly(ctx.sip().response(request, 400,
+                    "Bad Request (To must be a sip: URI with a user part)"));
             return true;
         }
         if (!local.isServed(to.getHost(), to.getPort())) {
-            ctx.respond(403, "Forbidden (domain not served here)");
+            ctx.respondStatelessly(ctx.sip().response(request, 403, "Forbidden (domain not served here)"));
             return true;
         }
-        // Create the transaction before answering asynchronously, so retransmissions are absorbed meanwhile.
-        ctx.serverTransaction();
+        // An authenticated request has its server transaction, which absorbs retransmissions while the answer is
+        // pending and afterwards: a retransmission carries the same nonce count, which the replay check refuses.
         String user = digest.authenticate(ctx, DigestChallenger.Kind.REGISTRAR);
         if (user == null) {
             return true;

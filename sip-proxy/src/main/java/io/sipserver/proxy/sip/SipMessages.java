@@ -126,6 +126,16 @@ public final class SipMessages {
         traffic.get().responseSent(response);
     }
 
+    /**
+     * Sends a final response of our own to a request that has no server transaction, to where its top Via points,
+     * with a To tag from the series of the valve's stateless refusals: the ACK that an INVITE's client transaction
+     * sends for it then is dropped on arrival ({@link InboundValve}), as there is no transaction to absorb it.
+     */
+    public void sendStatelessRefusal(Response response) throws SipException, ParseException {
+        ((ToHeader) response.getHeader(ToHeader.NAME)).setTag(InboundValve.refusalTag());
+        sendStateless(response);
+    }
+
     /** {@code Warning: 370 <advertised-address> "text"} (RFC 3261 20.43). */
     public WarningHeader warning(int code, String text) {
         try {
