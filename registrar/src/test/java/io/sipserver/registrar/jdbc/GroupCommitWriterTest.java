@@ -51,6 +51,24 @@ class GroupCommitWriterTest {
     }
 
     @Test
+    void aChangeAfterAQuietSpellIsWrittenAtOnceAndTheNextOnesWaitForTheCommitInterval() throws Exception {
+        GroupCommitWriter.Transaction recording = changes -> transactionSizes.add(changes.size());
+        // An interval far longer than a commit takes here, so that what follows the first commit waits for it.
+        try (GroupCommitWriter writer = new GroupCommitWriter("test-writer", 100, 100, Duration.ofSeconds(3),
+                recording)) {
+            long start = System.nanoTime();
+            writer.submit(CHANGE).get(10, TimeUnit.SECONDS);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+
+            List<CompletableFuture<Void>> next = List.of(writer.submit(CHANGE), writer.submit(CHANGE));
+            CompletableFuture.allOf(next.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+            assertThat(transactionSizes).containsExactly(1, 2);
+        }
+    }
+
+    @Test
     void aFullQueueRefusesWorkInsteadOfBlocking() throws Exception {
         try (GroupCommitWriter writer = new GroupCommitWriter("test-writer", 1, 100, Duration.ZERO, blockingFirst)) {
             writer.submit(CHANGE);
