@@ -2,6 +2,7 @@ package io.sipserver.registrar.jdbc;
 
 import io.sipserver.registrar.BindingChange;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -9,12 +10,15 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Group commit: callers queue change sets without blocking; one daemon thread takes everything queued (up to
  * a limit) and writes it in one transaction, then completes the callers' futures. Under load a commit carries
- * many REGISTERs, so the commit cost is shared. Futures complete on the writer thread: dependent actions should
- * be short or run asynchronously.
+ * many REGISTERs, so the commit cost is shared. Commits start at most once per commit interval: a change set that
+ * arrives after a quiet spell is written at once, while under load each commit gathers the interval's arrivals
+ * instead of as few as came in during the previous commit. Futures complete on the writer thread: dependent
+ * actions should be short or run asynchronously.
  */
 final class GroupCommitWriter implements AutoCloseable {
 
@@ -33,6 +37,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private final BlockingQueue<Pending> queue;
     private final int capacity;
     private final int maxBatch;
+    private final long commitIntervalNanos;
     private final Transaction transaction;
     private final Thread thread;
     private volatile boolean closed;
@@ -40,14 +45,20 @@ final class GroupCommitWriter implements AutoCloseable {
     /**
      * @param capacity change sets that may wait; more are refused
      * @param maxBatch most change sets per transaction
+     * @param commitInterval least time from the start of one commit to the start of the next
      */
-    GroupCommitWriter(String threadName, int capacity, int maxBatch, Transaction transaction) {
+    GroupCommitWriter(String threadName, int capacity, int maxBatch, Duration commitInterval,
+            Transaction transaction) {
         if (capacity < 1 || maxBatch < 1) {
             throw new IllegalArgumentException("queue capacity and batch size must be positive");
+        }
+        if (commitInterval.isNegative()) {
+            throw new IllegalArgumentException("commit interval must not be negative");
         }
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.capacity = capacity;
         this.maxBatch = maxBatch;
+        this.commitIntervalNanos = commitInterval.toNanos();
         this.transaction = transaction;
         this.thread = new Thread(this::run, threadName);
         thread.setDaemon(true);
@@ -71,6 +82,7 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private void run() {
         List<Pending> batch = new ArrayList<>(maxBatch);
+        long lastCommitStart = System.nanoTime() - commitIntervalNanos;
         while (!closed || !queue.isEmpty()) {
             Pending first;
             try {
@@ -80,6 +92,11 @@ final class GroupCommitWriter implements AutoCloseable {
                 return;
             }
             if (first != null) {
+                long early = lastCommitStart + commitIntervalNanos - System.nanoTime();
+                if (early > 0 && !closed) {
+                    LockSupport.parkNanos(early);
+                }
+                lastCommitStart = System.nanoTime();
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
                 commit(batch);

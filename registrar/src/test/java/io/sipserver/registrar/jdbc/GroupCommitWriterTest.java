@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sipserver.registrar.BindingChange;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,7 +36,7 @@ class GroupCommitWriterTest {
 
     @Test
     void everythingQueuedDuringACommitGoesIntoTheNextOneTransaction() throws Exception {
-        try (GroupCommitWriter writer = new GroupCommitWriter("test-writer", 100, 100, blockingFirst)) {
+        try (GroupCommitWriter writer = new GroupCommitWriter("test-writer", 100, 100, Duration.ZERO, blockingFirst)) {
             CompletableFuture<Void> first = writer.submit(CHANGE);
             assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
             List<CompletableFuture<Void>> queued = List.of(writer.submit(CHANGE), writer.submit(CHANGE),
@@ -50,8 +51,26 @@ class GroupCommitWriterTest {
     }
 
     @Test
+    void aChangeAfterAQuietSpellIsWrittenAtOnceAndTheNextOnesWaitForTheCommitInterval() throws Exception {
+        GroupCommitWriter.Transaction recording = changes -> transactionSizes.add(changes.size());
+        // An interval far longer than a commit takes here, so that what follows the first commit waits for it.
+        try (GroupCommitWriter writer = new GroupCommitWriter("test-writer", 100, 100, Duration.ofSeconds(3),
+                recording)) {
+            long start = System.nanoTime();
+            writer.submit(CHANGE).get(10, TimeUnit.SECONDS);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+
+            List<CompletableFuture<Void>> next = List.of(writer.submit(CHANGE), writer.submit(CHANGE));
+            CompletableFuture.allOf(next.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+            assertThat(transactionSizes).containsExactly(1, 2);
+        }
+    }
+
+    @Test
     void aFullQueueRefusesWorkInsteadOfBlocking() throws Exception {
-        try (GroupCommitWriter writer = new GroupCommitWriter("test-writer", 1, 100, blockingFirst)) {
+        try (GroupCommitWriter writer = new GroupCommitWriter("test-writer", 1, 100, Duration.ZERO, blockingFirst)) {
             writer.submit(CHANGE);
             assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
             CompletableFuture<Void> queued = writer.submit(CHANGE);
@@ -65,7 +84,7 @@ class GroupCommitWriterTest {
 
     @Test
     void closeWritesWhatIsQueuedThenRefusesWork() throws Exception {
-        GroupCommitWriter writer = new GroupCommitWriter("test-writer", 100, 100, blockingFirst);
+        GroupCommitWriter writer = new GroupCommitWriter("test-writer", 100, 100, Duration.ZERO, blockingFirst);
         writer.submit(CHANGE);
         assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
         CompletableFuture<Void> queued = writer.submit(CHANGE);
@@ -86,7 +105,7 @@ class GroupCommitWriterTest {
                 throw new SQLException("disk full");
             }
         };
-        try (GroupCommitWriter writer = new GroupCommitWriter("test-writer", 100, 100, failingOnce)) {
+        try (GroupCommitWriter writer = new GroupCommitWriter("test-writer", 100, 100, Duration.ZERO, failingOnce)) {
             CompletableFuture<Void> failed = writer.submit(CHANGE);
 
             assertThatThrownBy(() -> failed.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)

@@ -81,7 +81,6 @@ public final class CallRoutingStage implements RequestStage {
             ctx.respond(482, "Loop Detected");
             return true;
         }
-        ServerTransaction st = ctx.serverTransaction();
         if (!isTrusted(ctx.sourceAddress())) {
             String user = digest.authenticate(ctx, DigestChallenger.Kind.PROXY);
             if (user == null) {
@@ -94,6 +93,8 @@ public final class CallRoutingStage implements RequestStage {
             }
             ctx.authenticatedUser(user);
         }
+        // Created only now: a 407 challenge goes out statelessly, and the ACK for it is dropped by the valve.
+        ServerTransaction st = ctx.serverTransaction();
         String calleeUser = ((SipURI) request.getRequestURI()).getUser();
         String aor = "sip:" + calleeUser + "@" + local.domain();
         List<Binding> bindings = locations.lookup(aor);

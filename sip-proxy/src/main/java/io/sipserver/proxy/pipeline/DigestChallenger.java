@@ -23,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * proxy (407 / Proxy-Authenticate / Proxy-Authorization), with the same rules for both. Failures are reported to
  * the {@link AuthFailureTracker}: repeated ones are answered late (from a timer, never by holding a SIP worker
  * thread), and a user or address it has locked gets 403 with Retry-After before its credentials are even checked.
+ * <p>
+ * Challenges and lockout refusals are sent statelessly: a request without credentials creates no transaction
+ * here, and its retransmission gets a fresh challenge. A request with credentials gets its server transaction
+ * before they are checked, so that a retransmission racing its original is dropped as a duplicate instead of being
+ * refused as a replay of the same nonce count, and retransmissions of a refusal held back are absorbed.
  */
 public final class DigestChallenger {
 
@@ -66,9 +71,12 @@ public final class DigestChallenger {
     /**
      * Returns the authenticated user name, or null after having answered the request (or arranged the answer): a
      * challenge when there are no credentials for our realm or the nonce is stale, 403 when the credentials are
-     * wrong or the user is locked out from this address.
+     * wrong or the user is locked out from this address. When it returns a user, the request's server transaction
+     * exists.
+     *
+     * @throws RequestContext.DuplicateRequest when the request is a retransmission the stack already holds
      */
-    public String authenticate(RequestContext ctx, Kind kind) {
+    public String authenticate(RequestContext ctx, Kind kind) throws SipException {
         String credentials = credentialsForRealm(ctx, kind);
         if (credentials == null) {
             challenge(ctx, kind, false);
@@ -80,6 +88,7 @@ public final class DigestChallenger {
             refuseLocked(ctx, lockedForMillis);
             return null;
         }
+        ctx.serverTransaction();
         AuthResult result = authenticator.verify(credentials, ctx.method());
         if (result instanceof AuthResult.Authenticated ok) {
             failures.succeeded(ok.username(), ctx.sourceAddress());
@@ -99,7 +108,7 @@ public final class DigestChallenger {
     /** 403 rather than 503: the server is not overloaded, and a 503 would send the phone to another server. */
     private static void refuseLocked(RequestContext ctx, long lockedForMillis) {
         log.debug("{} from {} refused: locked after failed attempts", ctx.method(), ctx.sourceHost());
-        ctx.respond(ctx.sip().response(ctx.request(), 403, "Forbidden (too many failed attempts)",
+        ctx.respondStatelessly(ctx.sip().response(ctx.request(), 403, "Forbidden (too many failed attempts)",
                 (int) ((lockedForMillis + 999) / 1000)));
     }
 
@@ -110,12 +119,9 @@ public final class DigestChallenger {
     private void respondLater(RequestContext ctx, long delayMillis, int status, String reason) {
         if (delayMillis > 0) {
             try {
-                ctx.serverTransaction();
                 timers.schedule(() -> ctx.respond(status, reason), delayMillis, TimeUnit.MILLISECONDS);
                 return;
-            } catch (RequestContext.DuplicateRequest e) {
-                return;
-            } catch (SipException | RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 log.debug("refusal of {} from {} not held back: {}", ctx.method(), ctx.sourceHost(), e.toString());
             }
         }
@@ -168,6 +174,6 @@ public final class DigestChallenger {
         } catch (ParseException e) {
             throw new IllegalStateException("cannot build a digest challenge", e);
         }
-        ctx.respond(r);
+        ctx.respondStatelessly(r);
     }
 }

@@ -10,9 +10,12 @@ import io.sipserver.registrar.RegisterOutcome;
 import io.sipserver.registrar.RegisterRequest;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.ListIterator;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -67,16 +70,18 @@ public final class RegisterStage implements RequestStage {
         }
         Request request = ctx.request();
         URI toUri = ((ToHeader) request.getHeader(ToHeader.NAME)).getAddress().getURI();
+        // Refused before any state exists, as challenges are: a retransmission is refused again.
         if (!(toUri instanceof SipURI to) || to.getUser() == null || to.getUser().isEmpty()) {
-            ctx.respond(400, "Bad Request (To must be a sip: URI with a user part)");
+            ctx.respondStatelessly(ctx.sip().response(request, 400,
+                    "Bad Request (To must be a sip: URI with a user part)"));
             return true;
         }
         if (!local.isServed(to.getHost(), to.getPort())) {
-            ctx.respond(403, "Forbidden (domain not served here)");
+            ctx.respondStatelessly(ctx.sip().response(request, 403, "Forbidden (domain not served here)"));
             return true;
         }
-        // Create the transaction before answering asynchronously, so retransmissions are absorbed meanwhile.
-        ctx.serverTransaction();
+        // An authenticated request has its server transaction, which absorbs retransmissions while the answer is
+        // pending and afterwards: a retransmission carries the same nonce count, which the replay check refuses.
         String user = digest.authenticate(ctx, DigestChallenger.Kind.REGISTRAR);
         if (user == null) {
             return true;
@@ -85,9 +90,11 @@ public final class RegisterStage implements RequestStage {
             ctx.respond(403, "Forbidden (" + user + " may not register " + to.getUser() + ")");
             return true;
         }
-        RegisterRequest register = toRegisterRequest(ctx, AddressOfRecord.of(to.getUser(), local.domain()));
-        locations.register(register).whenCompleteAsync((outcome, error) -> answer(ctx, register, outcome, error),
-                replies);
+        Map<String, URI> contactUris = new HashMap<>();
+        RegisterRequest register = toRegisterRequest(ctx, AddressOfRecord.of(to.getUser(), local.domain()),
+                contactUris);
+        locations.register(register).whenCompleteAsync(
+                (outcome, error) -> answer(ctx, register, contactUris, outcome, error), replies);
         return true;
     }
 
@@ -95,10 +102,11 @@ public final class RegisterStage implements RequestStage {
      * Answers once the registrar is done. It runs as a completion callback, where an exception would vanish into a
      * future nobody reads and leave the phone without an answer: whatever fails here is answered 500.
      */
-    private void answer(RequestContext ctx, RegisterRequest register, RegisterOutcome outcome, Throwable error) {
+    private void answer(RequestContext ctx, RegisterRequest register, Map<String, URI> contactUris,
+            RegisterOutcome outcome, Throwable error) {
         try {
             if (error == null) {
-                ctx.respond(responseFor(ctx, outcome));
+                ctx.respond(responseFor(ctx, outcome, contactUris));
             } else if (unwrap(error) instanceof RejectedExecutionException) {
                 // The database writer is saturated: ask the phone to come back instead of queueing.
                 ctx.respond(ctx.sip().response(ctx.request(), 503, "Service Unavailable (registrar busy)",
@@ -118,7 +126,12 @@ public final class RegisterStage implements RequestStage {
     }
 
 
-    private static RegisterRequest toRegisterRequest(RequestContext ctx, String aor) throws ParseException {
+    /**
+     * The registrar's view of the request; {@code contactUris} receives each Contact URI parsed from its text, by
+     * that text.
+     */
+    private static RegisterRequest toRegisterRequest(RequestContext ctx, String aor, Map<String, URI> contactUris)
+            throws ParseException {
         Request request = ctx.request();
         boolean wildcard = false;
         List<ContactSpec> contacts = new ArrayList<>();
@@ -133,8 +146,9 @@ public final class RegisterStage implements RequestStage {
             float q = c.getQValue();
             String uri = c.getAddress().getURI().toString();
             // The 200 lists the bindings by re-parsing their stored text: a URI that JAIN-SIP parses but cannot
-            // read back from its own text would be stored and then never answered. Refused here with 400.
-            ctx.sip().addresses().createURI(uri);
+            // read back from its own text would be stored and then never answered. Refused here with 400. The
+            // URI parsed goes into the 200, which then parses only bindings that other REGISTERs made.
+            contactUris.put(uri, ctx.sip().addresses().createURI(uri));
             contacts.add(new ContactSpec(uri, expires < 0 ? null : expires, q < 0 ? null : q));
         }
         ExpiresHeader expires = (ExpiresHeader) request.getHeader(ExpiresHeader.NAME);
@@ -145,21 +159,24 @@ public final class RegisterStage implements RequestStage {
                 ctx.sourceHost(), ctx.sourcePort(), ctx.transport(), SipMessages.headerValue(ua));
     }
 
-    private Response responseFor(RequestContext ctx, RegisterOutcome outcome) {
+    /** @param contactUris URIs parsed from the request's Contacts, by their text; each is used once */
+    private Response responseFor(RequestContext ctx, RegisterOutcome outcome, Map<String, URI> contactUris) {
         SipMessages sip = ctx.sip();
         Request request = ctx.request();
         try {
             if (outcome instanceof RegisterOutcome.Ok ok) {
                 Response r = sip.response(request, 200, null);
                 r.removeHeader(ContactHeader.NAME);
+                Instant now = clock.instant();
                 for (Binding b : ok.bindings()) {
-                    ContactHeader c = sip.headers().createContactHeader(
-                            sip.addresses().createAddress(sip.addresses().createURI(b.contactUri())));
-                    c.setExpires((int) Math.max(0, b.expiresInSeconds(clock.instant())));
+                    URI uri = contactUris.remove(b.contactUri());
+                    ContactHeader c = sip.headers().createContactHeader(sip.addresses().createAddress(
+                            uri != null ? uri : sip.addresses().createURI(b.contactUri())));
+                    c.setExpires((int) Math.max(0, b.expiresInSeconds(now)));
                     c.setQValue(b.q());
                     r.addHeader(c);
                 }
-                r.addHeader(sip.headers().createDateHeader(java.util.Calendar.getInstance()));
+                r.addHeader(sip.date(now));
                 return r;
             }
             if (outcome instanceof RegisterOutcome.IntervalTooBrief brief) {

@@ -151,6 +151,27 @@ public final class RequestContext {
         }
     }
 
+    /**
+     * Answers without a server transaction, as Kamailio's sl_send_reply does: for refusals sent before the request
+     * has any state here (digest challenges, lockouts). Nothing is created, kept for Timer J or matched; a
+     * retransmitted request is simply answered again, which RFC 3261 section 8.2.7 allows a stateless UAS. A
+     * request that already has a transaction is answered through it.
+     */
+    public void respondStatelessly(Response response) {
+        if (serverTransaction != null || event.getServerTransaction() != null) {
+            respond(response);
+            return;
+        }
+        if (is(Request.ACK)) {
+            return;
+        }
+        try {
+            sip.sendStatelessRefusal(response);
+        } catch (Exception e) {
+            log.debug("could not send {} to {} {}: {}", response.getStatusCode(), method, sourceHost(), e.toString());
+        }
+    }
+
     /** Thrown when the request is a retransmission that the stack already has a transaction for. */
     public static final class DuplicateRequest extends RuntimeException {
         DuplicateRequest() {

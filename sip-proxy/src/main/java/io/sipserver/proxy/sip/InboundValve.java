@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * <li>Requests go through the {@link RequestGuard}s in order (flood limit, overload, drain); the first that does
  * not pass decides, and a refusal is answered statelessly on the channel the request came in on. ACKs are never
  * answered; the ACK that acknowledges a refusal (its To tag is the refusal's) is dropped here, as no transaction
- * or dialog exists for it. Over UDP the listening point's reader refuses most new work and drops most such ACKs
+ * or dialog exists for it. The request pipeline's stateless answers (digest challenges) take their To tags from
+ * the same series ({@link SipMessages#sendStatelessRefusal}), so the ACK for a 407 is dropped here too. Over UDP the listening point's reader refuses most new work and drops most such ACKs
  * before this, from the datagrams' bytes ({@link RawRefusals}); what it lets through is decided here.</li>
  * <li>Responses that match no client transaction (2xx retransmissions after the INVITE transaction ended) are taken
  * out before the stack looks for their transaction: for such a response JAIN-SIP 1.3.0-91 walks its whole client
@@ -187,7 +188,7 @@ public class InboundValve implements SIPMessageValve {
         try {
             SIPResponse response = request.createResponse(verdict.status(), verdict.reason());
             if (response.getToTag() == null) {
-                response.getTo().setTag(REFUSAL_TAG + Long.toString(nextRefusal(), 36));
+                response.getTo().setTag(refusalTag());
             }
             if (verdict.retryAfterSeconds() > 0) {
                 RetryAfter retryAfter = new RetryAfter();
@@ -204,6 +205,11 @@ public class InboundValve implements SIPMessageValve {
     /** The number of the next stateless refusal, which its To tag carries in base 36 after {@link #REFUSAL_TAG}. */
     static long nextRefusal() {
         return REFUSALS.incrementAndGet();
+    }
+
+    /** The To tag of the next stateless refusal. */
+    static String refusalTag() {
+        return REFUSAL_TAG + Long.toString(nextRefusal(), 36);
     }
 
     @Override

@@ -23,7 +23,6 @@ import io.sipserver.registrar.LocationService;
 import io.sipserver.registrar.User;
 import io.sipserver.registrar.auth.DigestAuthenticator;
 import io.sipserver.registrar.auth.DigestHashes;
-import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.text.ParseException;
 import java.time.Clock;
@@ -37,7 +36,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import javax.sip.RequestEvent;
 import javax.sip.SipFactory;
-import javax.sip.SipProvider;
 import javax.sip.address.SipURI;
 import javax.sip.header.AuthorizationHeader;
 import javax.sip.header.ToHeader;
@@ -64,6 +62,8 @@ class SipRequestFuzzTest {
     private static final InetAddress SOURCE = InetAddress.getLoopbackAddress();
     private static final int SOURCE_PORT = 40000;
 
+    /** What the stages sent for the current input, through a server transaction or statelessly. */
+    private static final List<Response> SENT = new ArrayList<>();
     private static final SipMessages SIP = sipMessages();
     /** Starts no thread unless used: with failure tracking off (each input is a new attempt), nothing is held back. */
     private static final ScheduledExecutorService HELD_BACK_REFUSALS = new ScheduledThreadPoolExecutor(1);
@@ -81,7 +81,8 @@ class SipRequestFuzzTest {
         if ((flags & 1) != 0) {
             signIfRegister(request);
         }
-        List<Response> sent = new ArrayList<>();
+        List<Response> sent = SENT;
+        sent.clear();
         LocationService locations = new LocationService(new DiscardingStore(),
                 new RegistrarProperties(3600, 60, 7200, 10, Duration.ofSeconds(10)), Clock.systemUTC());
         RequestPipeline pipeline = new RequestPipeline(List.of(
@@ -170,15 +171,10 @@ class SipRequestFuzzTest {
         try {
             SipFactory factory = SipFactory.getInstance();
             factory.setPathName("gov.nist");
-            // The stages answer through server transactions; a stateless send would escape the one-answer check.
-            SipProvider noStatelessSends = (SipProvider) Proxy.newProxyInstance(
-                    SipRequestFuzzTest.class.getClassLoader(), new Class<?>[] {SipProvider.class},
-                    (proxy, method, args) -> {
-                        throw new AssertionError("unexpected stateless " + method.getName());
-                    });
+            // Challenges go out statelessly: they count in the one-answer check like the transactions' responses.
             return new SipMessages(factory.createMessageFactory(), factory.createHeaderFactory(),
                     factory.createAddressFactory(), new LocalAddresses("127.0.0.1", 5060, DOMAIN, Set.of("127.0.0.1")),
-                    noStatelessSends, () -> SipTraffic.NONE);
+                    StageTestSupport.recordingProvider(SENT), () -> SipTraffic.NONE);
         } catch (Exception e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -15,7 +15,7 @@ final class StageTestSupport {
     private StageTestSupport() {
     }
 
-    /** A provider whose server transactions record the responses sent through them. */
+    /** A provider that records the responses sent through its server transactions and those sent statelessly. */
     static SipProvider recordingProvider(List<Response> sent) {
         ServerTransaction transaction = (ServerTransaction) Proxy.newProxyInstance(
                 StageTestSupport.class.getClassLoader(), new Class<?>[] {ServerTransaction.class},
@@ -27,7 +27,12 @@ final class StageTestSupport {
                 });
         return (SipProvider) Proxy.newProxyInstance(StageTestSupport.class.getClassLoader(),
                 new Class<?>[] {SipProvider.class},
-                (proxy, method, args) -> method.getName().equals("getNewServerTransaction") ? transaction : null);
+                (proxy, method, args) -> {
+                    if (method.getName().equals("sendResponse")) {
+                        sent.add((Response) args[0]);
+                    }
+                    return method.getName().equals("getNewServerTransaction") ? transaction : null;
+                });
     }
 
     /**

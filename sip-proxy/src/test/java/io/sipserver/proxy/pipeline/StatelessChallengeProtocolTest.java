@@ -1,0 +1,213 @@
+package io.sipserver.proxy.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import gov.nist.javax.sip.header.Via;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import gov.nist.javax.sip.parser.StringMsgParser;
+import io.sipserver.proxy.observability.SipMethod;
+import io.sipserver.proxy.observability.SipTrafficCounts;
+import io.sipserver.proxy.sip.SipStackRuntime;
+import io.sipserver.proxy.testsupport.ServerTest;
+import io.sipserver.proxy.testsupport.TestServer;
+import io.sipserver.proxy.testsupport.TestUserAgent;
+import io.sipserver.registrar.UserService;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sip.ClientTransaction;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Digest challenges are sent without a server transaction, as Kamailio's sl_send_reply does, over real sockets: the
+ * 401 and the 407 leave no transaction in the stack, a retransmission is challenged afresh, the answer goes where
+ * the top Via's received/rport point, the ACK for a 407 is dropped, and the authenticated request that follows is
+ * served statefully.
+ */
+@ServerTest
+class StatelessChallengeProtocolTest {
+
+    private static final String PASSWORD = "pw-" + System.nanoTime();
+    private static final Pattern NONCE = Pattern.compile("nonce=\"([^\"]+)\"");
+    private static int sipPort;
+
+    @DynamicPropertySource
+    static void props(DynamicPropertyRegistry registry) {
+        sipPort = TestServer.properties(registry);
+    }
+
+    @Autowired
+    UserService users;
+
+    @Autowired
+    SipStackRuntime stack;
+
+    @Autowired
+    SipTrafficCounts traffic;
+
+    private final List<TestUserAgent> agents = new ArrayList<>();
+    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+
+    @BeforeEach
+    void captureLog() {
+        logged.start();
+        root().addAppender(logged);
+    }
+
+    @AfterEach
+    void closeAgents() {
+        root().detachAppender(logged);
+        agents.parallelStream().forEach(TestUserAgent::close);
+    }
+
+    private static Logger root() {
+        return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    }
+
+    private String newUser() {
+        String name = "sc" + Long.toHexString(System.nanoTime());
+        users.create(name, PASSWORD);
+        return name;
+    }
+
+    private TestUserAgent agent(String user, String transport) throws Exception {
+        TestUserAgent ua = new TestUserAgent(user, PASSWORD, TestServer.DOMAIN, "127.0.0.1:" + sipPort, transport);
+        agents.add(ua);
+        return ua;
+    }
+
+    @Test
+    void aRetransmittedRegisterIsChallengedAgainWithAnotherNonceAtItsSourcePort() throws Exception {
+        try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            udp.setSoTimeout(5000);
+            // The Via names an address and port where nobody listens, as a phone behind NAT does: with rport the
+            // answer must go to the source address and port instead.
+            String register = register(newUser(), "SIP/2.0/UDP 127.0.0.9:5999;rport");
+
+            SIPResponse first = sendAndReceive(udp, register);
+            SIPResponse again = sendAndReceive(udp, register);
+
+            assertThat(first.getStatusCode()).isEqualTo(401);
+            assertThat(again.getStatusCode()).isEqualTo(401);
+            assertThat(nonce(again)).isNotEqualTo(nonce(first));
+            Via via = first.getTopmostVia();
+            assertThat(via.getReceived()).isEqualTo("127.0.0.1");
+            assertThat(via.getRPort()).isEqualTo(udp.getLocalPort());
+            assertThat(stack.hasServerTransaction(parse(register))).isFalse();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"udp", "tcp"})
+    void theChallengeLeavesNoTransactionAndTheAuthenticatedRegisterIsServedStatefully(String transport)
+            throws Exception {
+        TestUserAgent ua = agent(newUser(), transport);
+        Request register = ua.registerRequest(600, "<" + ua.contact() + ">");
+        ClientTransaction challenged = ua.send(register);
+        Response challenge = ua.finalResponse();
+        assertThat(challenge.getStatusCode()).isEqualTo(401);
+        assertThat(stack.hasServerTransaction((SIPRequest) challenged.getRequest())).isFalse();
+
+        ClientTransaction authenticated = ua.send(ua.withCredentials(register, challenge, PASSWORD));
+
+        assertThat(ua.finalResponse().getStatusCode()).isEqualTo(200);
+        // Over UDP kept for Timer J (5 s), to absorb retransmissions that the replay check would refuse; over TCP
+        // there are none, and Timer J is zero.
+        assertThat(stack.hasServerTransaction((SIPRequest) authenticated.getRequest()))
+                .isEqualTo(transport.equals("udp"));
+    }
+
+    @Test
+    void theAckForA407IsDroppedAndTheAuthenticatedInviteIsForwarded() throws Exception {
+        TestUserAgent callee = agent(newUser(), "udp");
+        assertThat(callee.register(600, "<" + callee.contact() + ">").getStatusCode()).isEqualTo(200);
+        TestUserAgent caller = agent(newUser(), "udp");
+        long acksBefore = traffic.requestsReceived(SipMethod.ACK);
+
+        // Addressed to the server's own address and port: an ACK it routed like an in-dialog one (it carries the
+        // 407's To tag and the caller's Route to the server) would come straight back to it, again and again.
+        Request invite = caller.request(Request.INVITE, "sip:" + callee.user() + "@127.0.0.1:" + sipPort,
+                "sip:" + callee.user() + "@" + TestServer.DOMAIN, TestUserAgent.newCallId());
+        ClientTransaction challenged = caller.send(invite);
+        Response challenge = caller.finalResponse();
+
+        assertThat(challenge.getStatusCode()).isEqualTo(407);
+        assertThat(stack.hasServerTransaction((SIPRequest) challenged.getRequest())).isFalse();
+        // The caller's INVITE transaction acknowledges the 407 on its own; the server counts the ACK, then drops it.
+        awaitAcksReceived(acksBefore + 1);
+        assertThat(callee.noRequestWithin(Duration.ofMillis(500))).as("ACK forwarded to the callee").isTrue();
+        assertThat(traffic.requestsReceived(SipMethod.ACK)).as("ACKs received").isEqualTo(acksBefore + 1);
+        assertThat(caller.noResponseWithin(Duration.ZERO)).as("the ACK answered").isTrue();
+        assertThat(logged.list).as("messages logged about the ACK")
+                .noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
+
+        caller.send(caller.withCredentials(invite, challenge, PASSWORD));
+
+        assertThat(callee.awaitRequest(Request.INVITE).getRequest().getMethod()).isEqualTo(Request.INVITE);
+    }
+
+    private void awaitAcksReceived(long count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (traffic.requestsReceived(SipMethod.ACK) < count) {
+            assertThat(System.nanoTime()).as("ACK for the 407 received by the server").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    private static String register(String user, String via) {
+        long id = ThreadLocalRandom.current().nextLong() >>> 1;
+        return "REGISTER sip:" + TestServer.DOMAIN + " SIP/2.0\r\n"
+                + "Via: " + via + ";branch=z9hG4bK-sc" + Long.toHexString(id) + "\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:" + user + "@" + TestServer.DOMAIN + ">;tag=" + Long.toHexString(id) + "\r\n"
+                + "To: <sip:" + user + "@" + TestServer.DOMAIN + ">\r\n"
+                + "Call-ID: sc-" + Long.toHexString(id) + "@test\r\n"
+                + "CSeq: 1 REGISTER\r\n"
+                + "Contact: <sip:" + user + "@127.0.0.9:5999>\r\n"
+                + "Expires: 600\r\n"
+                + "Content-Length: 0\r\n\r\n";
+    }
+
+    private SIPResponse sendAndReceive(DatagramSocket udp, String request) throws Exception {
+        byte[] bytes = request.getBytes(StandardCharsets.US_ASCII);
+        udp.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), sipPort));
+        DatagramPacket in = new DatagramPacket(new byte[8192], 8192);
+        udp.receive(in);
+        return (SIPResponse) new StringMsgParser().parseSIPMessage(
+                java.util.Arrays.copyOf(in.getData(), in.getLength()), true, false, null);
+    }
+
+    private static SIPRequest parse(String request) throws Exception {
+        return (SIPRequest) new StringMsgParser().parseSIPMessage(request.getBytes(StandardCharsets.US_ASCII), true,
+                false, null);
+    }
+
+    private static String nonce(Response challenge) {
+        Matcher m = NONCE.matcher(challenge.getHeader("WWW-Authenticate").toString());
+        assertThat(m.find()).isTrue();
+        return m.group(1);
+    }
+}
