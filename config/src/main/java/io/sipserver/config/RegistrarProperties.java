@@ -16,6 +16,9 @@ import org.springframework.validation.annotation.Validated;
  * @param maxExpires longest expiry granted; longer requests are cut down to it
  * @param maxContacts most bindings one address-of-record may hold
  * @param sweepInterval how often expired bindings are removed from memory and the database
+ * @param commitInterval least time between two commits of binding changes: under load one commit carries all the
+ *                       changes of an interval (each H2 commit rewrites every page it touched); a 200 to REGISTER
+ *                       waits for its commit, so at most this much longer
  */
 @Validated
 @ConfigurationProperties(prefix = "registrar")
@@ -24,7 +27,11 @@ public record RegistrarProperties(
         @DefaultValue("60") @Min(1) int minExpires,
         @DefaultValue("7200") @Min(1) @Max(Integer.MAX_VALUE) int maxExpires,
         @DefaultValue("10") @Min(1) int maxContacts,
-        @DefaultValue("10s") @NotNull Duration sweepInterval) {
+        @DefaultValue("10s") @NotNull Duration sweepInterval,
+        @DefaultValue("10ms") @NotNull Duration commitInterval) {
+
+    /** Longer would hold every REGISTER's 200 long enough for its client to retransmit (T1 is 500 ms). */
+    static final Duration MAX_COMMIT_INTERVAL = Duration.ofMillis(200);
 
     public RegistrarProperties {
         if (minExpires > maxExpires) {
@@ -35,10 +42,15 @@ public record RegistrarProperties(
             throw new IllegalArgumentException("registrar.default-expires (" + defaultExpires
                     + ") must lie between registrar.min-expires and registrar.max-expires");
         }
+        if (commitInterval != null
+                && (commitInterval.isNegative() || commitInterval.compareTo(MAX_COMMIT_INTERVAL) > 0)) {
+            throw new IllegalArgumentException("registrar.commit-interval (" + commitInterval
+                    + ") must lie between 0 and " + MAX_COMMIT_INTERVAL.toMillis() + "ms");
+        }
     }
 
     /** Defaults, for code and tests that run without Spring. */
     public static RegistrarProperties defaults() {
-        return new RegistrarProperties(3600, 60, 7200, 10, Duration.ofSeconds(10));
+        return new RegistrarProperties(3600, 60, 7200, 10, Duration.ofSeconds(10), Duration.ofMillis(10));
     }
 }

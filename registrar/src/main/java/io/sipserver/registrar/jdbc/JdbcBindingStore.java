@@ -24,7 +24,7 @@ public final class JdbcBindingStore implements BindingStore, AutoCloseable {
      * At most 100 commits a second: each commit of H2's MVStore rewrites every page it touched, a whole leaf of
      * rows for each changed row, so a commit of a few changes costs nearly as much as one of dozens. Refreshing
      * 10,000 AORs at 4,000/s, the writer spent 172-188 CPU-us per refresh committing as soon as it could and 33-46
-     * with this interval (24-28 with 20 ms; {@code GroupCommitCpuTest}). A REGISTER waits at most this much longer
+     * with this interval (24-28 with 20 ms; {@code GroupCommitCpuBenchmark}). A REGISTER waits at most this much longer
      * for its 200.
      */
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(10);

@@ -38,9 +38,10 @@ public class RegistrarConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    JdbcBindingStore bindingStore(DataSource dataSource, JdbcTemplate flywayMigrated) {
+    JdbcBindingStore bindingStore(DataSource dataSource, JdbcTemplate flywayMigrated, RegistrarProperties props) {
         // Takes the JdbcTemplate only so that Flyway has created the schema before the writer starts.
-        return new JdbcBindingStore(dataSource);
+        return new JdbcBindingStore(dataSource, JdbcBindingStore.DEFAULT_QUEUE_CAPACITY,
+                JdbcBindingStore.DEFAULT_MAX_BATCH, props.commitInterval());
     }
 
     @Bean

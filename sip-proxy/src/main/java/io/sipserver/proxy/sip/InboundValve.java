@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * not pass decides, and a refusal is answered statelessly on the channel the request came in on. ACKs are never
  * answered; the ACK that acknowledges a refusal (its To tag is the refusal's) is dropped here, as no transaction
  * or dialog exists for it. The request pipeline's stateless answers (digest challenges) take their To tags from
- * the same series ({@link SipMessages#sendStatelessRefusal}), so the ACK for a 407 is dropped here too. Over UDP the listening point's reader refuses most new work and drops most such ACKs
- * before this, from the datagrams' bytes ({@link RawRefusals}); what it lets through is decided here.</li>
+ * the same series ({@link SipMessages#sendStatelessRefusal}), so the ACK for a 407 is dropped here too. Over UDP
+ * the listening point's reader refuses most new work and drops most such ACKs before this, from the datagrams'
+ * bytes ({@link RawRefusals}); what it lets through is decided here.</li>
  * <li>Responses that match no client transaction (2xx retransmissions after the INVITE transaction ended) are taken
  * out before the stack looks for their transaction: for such a response JAIN-SIP 1.3.0-91 walks its whole client
  * transaction table, so at a few thousand live transactions every stray 2xx costs milliseconds. A hash lookup

@@ -136,14 +136,18 @@ class OverloadProtocolTest {
     @Test
     void recoversByItselfAfterABurstFarBeyondCapacity() throws Exception {
         try (RawPeer peer = new RawPeer()) {
-            // Bounded: 20,000 unauthenticated REGISTERs as fast as one socket sends them.
+            // Answers to unauthenticated REGISTERs are stateless and take no table space, so OPTIONS to the server
+            // (each answered through a transaction that lingers for Timer J) fill the table first.
+            for (int i = 0; i < MAX_TRANSACTIONS + 20; i++) {
+                peer.send(peer.request("OPTIONS", "sip:" + TestServer.DOMAIN, null));
+            }
+            peer.awaitCount(200, MAX_TRANSACTIONS);
+            // Bounded: 20,000 REGISTERs as fast as one socket sends them. They are shed with 503 (or dropped on
+            // arrival when the 200-datagram queue is full): nothing queues without bound.
             for (int i = 0; i < 20_000; i++) {
                 peer.send(peer.request("REGISTER", "sip:" + TestServer.DOMAIN, null));
             }
-            // The first hundred get their 401 challenge; the table is then full, so the rest are shed with 503
-            // (or dropped on arrival when the 200-datagram queue is full): nothing queues without bound.
             peer.awaitCount(503, 1);
-            assertThat(peer.count(401)).isLessThanOrEqualTo(MAX_TRANSACTIONS + 2 * 2);
         }
         assertServesAgain();
     }

@@ -84,7 +84,8 @@ class SipRequestFuzzTest {
         List<Response> sent = SENT;
         sent.clear();
         LocationService locations = new LocationService(new DiscardingStore(),
-                new RegistrarProperties(3600, 60, 7200, 10, Duration.ofSeconds(10)), Clock.systemUTC());
+                new RegistrarProperties(3600, 60, 7200, 10, Duration.ofSeconds(10), Duration.ofMillis(10)),
+                Clock.systemUTC());
         RequestPipeline pipeline = new RequestPipeline(List.of(
                 new SanityStage(),
                 new DomainStage(SIP.local()),
@@ -92,7 +93,8 @@ class SipRequestFuzzTest {
                         AuthFailureTracker.disabled(), HELD_BACK_REFUSALS), SIP.local(),
                         Clock.systemUTC(), Runnable::run),
                 new OwnRequestStage()));
-        RequestContext ctx = new RequestContext(new RequestEvent(this, null, null, request), StageTestSupport.recordingProvider(sent), SIP);
+        RequestContext ctx = new RequestContext(new RequestEvent(this, null, null, request),
+                StageTestSupport.recordingProvider(sent), SIP);
 
         pipeline.handle(ctx);
 

@@ -17,17 +17,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The binding writer's CPU time per refresh at a fixed REGISTER rate, committing as soon as it can against once per
- * {@link JdbcBindingStore#DEFAULT_COMMIT_INTERVAL}, in a file H2 database. A measurement, run on request:
- * {@code ./mvnw -o -pl config,registrar test -Dtest=GroupCommitCpuTest -Dregistrar.bench=true}.
+ * {@link JdbcBindingStore#DEFAULT_COMMIT_INTERVAL}, in a file H2 database. A measurement, run on request (its name
+ * keeps it out of the test suite): {@code ./mvnw -o -pl config,registrar test -Dtest=GroupCommitCpuBenchmark}.
  */
-@EnabledIfSystemProperty(named = "registrar.bench", matches = "true")
-class GroupCommitCpuTest {
+class GroupCommitCpuBenchmark {
 
     private static final int AORS = 10_000;
     private static final int RATE = 4_000;
