@@ -72,12 +72,11 @@ public final class RegisterStage implements RequestStage {
         URI toUri = ((ToHeader) request.getHeader(ToHeader.NAME)).getAddress().getURI();
         // Refused before any state exists, as challenges are: a retransmission is refused again.
         if (!(toUri instanceof SipURI to) || to.getUser() == null || to.getUser().isEmpty()) {
-            ctx.respondStatelessly(ctx.sip().response(request, 400,
-                    "Bad Request (To must be a sip: URI with a user part)"));
+            ctx.respondStatelessly(400, "Bad Request (To must be a sip: URI with a user part)");
             return true;
         }
         if (!local.isServed(to.getHost(), to.getPort())) {
-            ctx.respondStatelessly(ctx.sip().response(request, 403, "Forbidden (domain not served here)"));
+            ctx.respondStatelessly(403, "Forbidden (domain not served here)");
             return true;
         }
         // An authenticated request has its server transaction, which absorbs retransmissions while the answer is

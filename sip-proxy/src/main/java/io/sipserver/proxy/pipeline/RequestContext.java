@@ -123,14 +123,28 @@ public final class RequestContext {
      * JAIN-SIP cannot build a response (it fails copying a header it parsed, e.g. a Via with rport=abc) is dropped.
      */
     public void respond(int status, String reason) {
-        Response response;
+        Response response = buildResponse(status, reason);
+        if (response != null) {
+            respond(response);
+        }
+    }
+
+    /** As {@link #respond(int, String)}, without a server transaction ({@link #respondStatelessly(Response)}). */
+    public void respondStatelessly(int status, String reason) {
+        Response response = buildResponse(status, reason);
+        if (response != null) {
+            respondStatelessly(response);
+        }
+    }
+
+    /** The response, or null (logged) when JAIN-SIP cannot build one from this request. */
+    private Response buildResponse(int status, String reason) {
         try {
-            response = sip.response(request, status, reason);
+            return sip.response(request, status, reason);
         } catch (RuntimeException e) {
             log.debug("no {} possible to {} from {}, dropped: {}", status, method, sourceHost(), e.toString());
-            return;
+            return null;
         }
-        respond(response);
     }
 
     public void respond(int status) {
