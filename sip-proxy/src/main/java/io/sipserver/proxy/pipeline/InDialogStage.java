@@ -11,18 +11,25 @@ import io.sipserver.proxy.routing.Target;
 import io.sipserver.proxy.sip.LocalAddresses;
 import io.sipserver.proxy.sip.SipMessages;
 import java.util.Optional;
+import javax.sip.ListeningPoint;
+import javax.sip.SipException;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Requests inside a dialog (To tag present) follow their Route set (RFC 3261 16.12): ACK statelessly, everything
- * else statefully. BYE ends the call record; re-INVITE and UPDATE go through admission and the relay.
+ * Requests inside a dialog (To tag present) follow their Route set (RFC 3261 16.12): ACK, and other non-INVITE
+ * requests from UDP clients, statelessly; re-INVITE, UPDATE and what comes over TCP statefully. BYE ends the call
+ * record; re-INVITE and UPDATE go through admission and the relay.
  */
 public final class InDialogStage implements RequestStage {
+
+    private static final Logger log = LoggerFactory.getLogger(InDialogStage.class);
 
     private final LocalAddresses local;
     private final StatefulProxy proxy;
@@ -58,13 +65,23 @@ public final class InDialogStage implements RequestStage {
             if (sdp != null && call.isPresent()) {
                 setBody(ctx, media.update(call.get(), fromCaller, sdp, false));
             }
-            proxy.forwardStateless(request, ((ViaHeader) request.getHeader(ViaHeader.NAME)).getBranch());
+            try {
+                proxy.forwardStateless(request, branch(request));
+            } catch (SipException e) {
+                log.debug("ACK not forwarded: {}", e.toString());
+            }
+            return true;
+        }
+        if (ctx.is(Request.BYE)) {
+            calls.end(callId, "bye");
+        }
+        boolean offerAnswer = ctx.is(Request.INVITE) || ctx.is(Request.UPDATE);
+        if (!offerAnswer && ListeningPoint.UDP.equalsIgnoreCase(ctx.transport())) {
+            forwardStateless(ctx);
             return true;
         }
         ResponseHooks hooks = ResponseHooks.NONE;
-        if (ctx.is(Request.BYE)) {
-            calls.end(callId, "bye");
-        } else if (call.isPresent() && (ctx.is(Request.INVITE) || ctx.is(Request.UPDATE))) {
+        if (call.isPresent() && offerAnswer) {
             NatContact.fix(request, ctx.sourceAddress(), ctx.sourcePort(), ctx.sip());
             String sdp = SipMessages.sdpBody(request);
             if (sdp != null) {
@@ -79,6 +96,27 @@ public final class InDialogStage implements RequestStage {
         }
         proxy.forwardInDialog(ctx.serverTransaction(), request, hooks);
         return true;
+    }
+
+    /**
+     * A non-INVITE request from a UDP client goes on without transactions: the client retransmits it until an answer
+     * comes back (relayed as a stray), so the proxy needs no state for it. Over TCP the answer must go back on the
+     * client's connection, which only its server transaction knows: those stay stateful.
+     */
+    private void forwardStateless(RequestContext ctx) {
+        try {
+            proxy.forwardStateless(ctx.request(), branch(ctx.request()));
+        } catch (StatefulProxy.NoRouteException e) {
+            log.info("no route for in-dialog {}: {}", ctx.method(), e.getMessage());
+            ctx.respondStatelessly(404, "Not Found (no route)");
+        } catch (SipException e) {
+            log.info("cannot forward in-dialog {}: {}", ctx.method(), e.toString());
+            ctx.respondStatelessly(503, "Service Unavailable (next hop unreachable)");
+        }
+    }
+
+    private static String branch(Request request) {
+        return ((ViaHeader) request.getHeader(ViaHeader.NAME)).getBranch();
     }
 
     private static void setBody(RequestContext ctx, String sdp) {

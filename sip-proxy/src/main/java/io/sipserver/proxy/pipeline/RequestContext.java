@@ -8,6 +8,7 @@ import javax.sip.ServerTransaction;
 import javax.sip.SipException;
 import javax.sip.SipProvider;
 import javax.sip.TransactionAlreadyExistsException;
+import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
@@ -169,7 +170,9 @@ public final class RequestContext {
      * Answers without a server transaction, as Kamailio's sl_send_reply does: for refusals sent before the request
      * has any state here (digest challenges, lockouts). Nothing is created, kept for Timer J or matched; a
      * retransmitted request is simply answered again, which RFC 3261 section 8.2.7 allows a stateless UAS. A
-     * request that already has a transaction is answered through it.
+     * request that already has a transaction is answered through it. Outside a dialog the To tag comes from the
+     * series of stateless refusals (so the ACK of a refused INVITE is dropped on arrival); inside one the request's
+     * own tag stays (RFC 3261 8.2.6.2).
      */
     public void respondStatelessly(Response response) {
         if (serverTransaction != null || event.getServerTransaction() != null) {
@@ -180,7 +183,11 @@ public final class RequestContext {
             return;
         }
         try {
-            sip.sendStatelessRefusal(response);
+            if (((ToHeader) request.getHeader(ToHeader.NAME)).getTag() == null) {
+                sip.sendStatelessRefusal(response);
+            } else {
+                sip.sendStateless(response);
+            }
         } catch (Exception e) {
             log.debug("could not send {} to {} {}: {}", response.getStatusCode(), method, sourceHost(), e.toString());
         }

@@ -39,6 +39,9 @@ public final class StatefulProxy {
     /** After the caller's CANCEL, how long branches get to answer 487 before the proxy answers it itself. */
     private static final Duration CANCEL_GRACE = Duration.ofSeconds(4);
 
+    /** Branch prefix of requests forwarded statelessly; stateful branches never have it ({@link SipMessages#newBranch}). */
+    private static final String STATELESS_BRANCH = SipMessages.BRANCH_COOKIE + "s";
+
     private final SipProvider provider;
     private final SipMessages sip;
     private final ScheduledExecutorService timers;
@@ -99,19 +102,41 @@ public final class StatefulProxy {
     }
 
     /**
-     * Forwards a request that has no transaction (ACK for a 2xx) statelessly. The request itself is changed and
+     * Forwards an in-dialog request without transactions (RFC 3261 16.11): an ACK for a 2xx, which has none, and
+     * non-INVITE requests that arrived over UDP, whose client retransmits them itself until it has an answer (the
+     * answers come back as strays, {@link #forwardStrayResponse}). That spares a server and a client transaction,
+     * their timers and their 5 s in the tables (Timers J and K) for each BYE. The request itself is changed and
      * sent, not a copy: no transaction holds it, and nothing reads it afterwards.
+     *
+     * @throws NoRouteException when the stack's router finds no next hop
+     * @throws javax.sip.SipException when it cannot be sent
      */
-    public void forwardStateless(Request request, String incomingBranch) {
+    public void forwardStateless(Request request, String incomingBranch) throws javax.sip.SipException {
         sip.decrementMaxForwards(request);
+        Hop hop;
         try {
-            // A stateless proxy's branch must be the same for retransmissions of the same request (RFC 3261 16.11).
-            String branch = SipMessages.BRANCH_COOKIE + "s" + Integer.toHexString(incomingBranch.hashCode());
-            Hop hop = nextHop(request);
-            request.addFirst(sip.via(hop.getTransport(), branch));
+            hop = nextHop(request);
+        } catch (javax.sip.SipException e) {
+            throw new NoRouteException(e.getMessage());
+        }
+        // A stateless proxy's branch must be the same for retransmissions of the same request (RFC 3261 16.11).
+        String branch = STATELESS_BRANCH + Integer.toHexString(incomingBranch.hashCode());
+        request.addFirst(sip.via(hop.getTransport(), branch));
+        try {
             provider.sendRequest(request);
-        } catch (Exception e) {
-            log.debug("stateless forwarding of {} failed: {}", request.getMethod(), e.toString());
+        } catch (javax.sip.SipException e) {
+            // The caller may answer the request: not with our Via on top.
+            request.removeFirst(ViaHeader.NAME);
+            throw e;
+        }
+    }
+
+    /** No next hop for a request. */
+    public static final class NoRouteException extends javax.sip.SipException {
+        private static final long serialVersionUID = 1L;
+
+        NoRouteException(String message) {
+            super(message);
         }
     }
 
@@ -417,7 +442,10 @@ public final class StatefulProxy {
         }
     }
 
-    /** A response that matches no client transaction (the stack's valve hands these over directly). */
+    /**
+     * A response that matches no client transaction (the stack's valve hands these over directly): a 2xx to an
+     * INVITE whose transaction has ended, or any answer to a request forwarded statelessly; others are dropped.
+     */
     public void forwardStrayResponse(Response response) {
         CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
         int status = response.getStatusCode();
@@ -426,7 +454,15 @@ public final class StatefulProxy {
                     ((SIPResponse) response).getRemotePort(), sip);
             retransmittedAnswer.accept(response);
             sendStateless(withoutOwnVia(response));
+        } else if (forwardedStatelessly(response)) {
+            sendStateless(withoutOwnVia(response));
         }
+    }
+
+    private static boolean forwardedStatelessly(Response response) {
+        ViaHeader via = (ViaHeader) response.getHeader(ViaHeader.NAME);
+        String branch = via == null ? null : via.getBranch();
+        return branch != null && branch.startsWith(STATELESS_BRANCH);
     }
 
     private void sendStateless(Response response) {
