@@ -39,10 +39,13 @@ server_start() {
   [[ -z $(port_pids "$SIP_PORT") ]] || die "udp port $SIP_PORT is taken (pids $(port_pids "$SIP_PORT"))"
   ADMIN=admin:$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
   # JAVA_OPTS unset: the JVM options README's start command uses; set (even empty) to replace them.
+  # Relay ports: 4 per live call (two RTP/RTCP pairs), so 16,000 ports carry 4,000 live calls (with a 1 s hold,
+  # about 3,500 calls/s); 10,000 ran out at 2,250 calls/s (503 "no relay ports left"). Each bound port is a file
+  # descriptor: keep RELAY_PORT_MAX - RELAY_PORT_MIN well below `ulimit -n` (20,000 on the bench box).
   SERVER_CMD=(java ${JAVA_OPTS--XX:MaxTenuringThreshold=0} -jar "$JAR" --sip.host=127.0.0.1 --sip.port="$SIP_PORT"
     --server.address=127.0.0.1 --server.port="$HTTP_PORT"
     --spring.datasource.url="jdbc:h2:file:$RUN_DIR/data/sipserver;WRITE_DELAY=0"
-    --relay.host=127.0.0.1 --relay.port-min=20000 --relay.port-max=29999 --logging.level.root=warn "$@")
+    --relay.host=127.0.0.1 --relay.port-min="${RELAY_PORT_MIN:-20000}" --relay.port-max="${RELAY_PORT_MAX:-35999}" --logging.level.root=warn "$@")
   echo "${SERVER_CMD[*]}" >"$RUN_DIR/server-cmd.txt"
   # the password goes through the environment, not the command line that ps shows
   SPRING_SECURITY_USER_NAME=${ADMIN%%:*} SPRING_SECURITY_USER_PASSWORD=${ADMIN#*:} \
