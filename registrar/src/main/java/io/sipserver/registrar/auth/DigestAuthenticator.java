@@ -94,12 +94,24 @@ public final class DigestAuthenticator {
      * @param method the request's method, e.g. REGISTER
      */
     public AuthResult verify(String credentials, String method) {
-        DigestCredentials c;
         try {
-            c = DigestCredentials.parse(credentials);
+            return verify(DigestCredentials.parse(credentials), method);
         } catch (IllegalArgumentException e) {
-            return new AuthResult.Rejected("malformed credentials: " + e.getMessage());
+            return malformed(e);
         }
+    }
+
+    /** The refusal of credentials that {@link DigestCredentials#parse} refused with {@code e}. */
+    public static AuthResult malformed(IllegalArgumentException e) {
+        return new AuthResult.Rejected("malformed credentials: " + e.getMessage());
+    }
+
+    /**
+     * Verifies credentials already parsed from an Authorization / Proxy-Authorization header value.
+     *
+     * @param method the request's method, e.g. REGISTER
+     */
+    public AuthResult verify(DigestCredentials c, String method) {
         DigestAlgorithm algorithm = c.algorithm() == null ? DigestAlgorithm.MD5 : DigestAlgorithm.fromSipName(c.algorithm());
         if (algorithm == null || !algorithms.contains(algorithm)) {
             return new AuthResult.Rejected("unsupported algorithm " + c.algorithm());

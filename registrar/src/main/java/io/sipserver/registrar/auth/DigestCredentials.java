@@ -12,7 +12,7 @@ import java.util.Map;
  * @param nc the nonce-count, or null without qop
  * @param cnonce the client nonce, or null without qop
  */
-record DigestCredentials(String username, String realm, String nonce, String uri, String response,
+public record DigestCredentials(String username, String realm, String nonce, String uri, String response,
         String algorithm, String qop, String nc, String cnonce) {
 
     private static final int MAX_LENGTH = 4096;
@@ -22,7 +22,7 @@ record DigestCredentials(String username, String realm, String nonce, String uri
      *
      * @throws IllegalArgumentException naming what is wrong
      */
-    static DigestCredentials parse(String headerValue) {
+    public static DigestCredentials parse(String headerValue) {
         if (headerValue == null) {
             throw new IllegalArgumentException("no credentials");
         }

@@ -55,6 +55,15 @@ class DigestAuthenticatorTest {
     }
 
     @Test
+    void credentialsParsedBeforeAreVerifiedAsTheirText() {
+        String nonce = auth.challenges(false).get(0).nonce();
+        DigestCredentials parsed = DigestCredentials.parse(credentials(MD5, "alice", "s3cret", nonce, "00000001"));
+
+        assertThat(auth.verify(parsed, "REGISTER")).isEqualTo(new AuthResult.Authenticated("alice"));
+        assertThat(auth.verify(parsed, "REGISTER")).isEqualTo(new AuthResult.Rejected("nonce count 00000001 replayed"));
+    }
+
+    @Test
     void withoutAnAlgorithmParameterTheAlgorithmIsMd5() {
         String nonce = auth.challenges(false).get(0).nonce();
         String header = credentials(MD5, "alice", "s3cret", nonce, "00000001").replace(", algorithm=MD5", "");
@@ -172,7 +181,7 @@ class DigestAuthenticatorTest {
         assertThat(auth.verify("Digest username=\"alice\", realm=\"example.com\", nonce=\"x\", uri=\"sip:a\","
                 + " response=\"00\", qop=auth, cnonce=\"c\"", "REGISTER"))
                 .isEqualTo(new AuthResult.Rejected("malformed credentials: missing nc"));
-        assertThat(auth.verify(null, "REGISTER")).isInstanceOf(AuthResult.Rejected.class);
+        assertThat(auth.verify((String) null, "REGISTER")).isInstanceOf(AuthResult.Rejected.class);
     }
 
     private DigestAuthenticator authenticator(List<DigestAlgorithm> algorithms, int slots) {

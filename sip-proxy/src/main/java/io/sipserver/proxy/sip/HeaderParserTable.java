@@ -169,7 +169,8 @@ import javax.sip.header.WarningHeader;
  * {@link CommentFreeViaParser} for Via), as constructor references instead of classes created by reflection, and
  * looked up on the name's characters in the header line, ignoring ASCII case, instead of on a lower-cased copy.
  * Only ASCII names can be looked up; the caller leaves the others to the RI. The simplest and the address headers
- * also have a parser for their plain form ({@link PlainHeaderParsers}, {@link PlainAddressParsers}).
+ * also have a parser for their plain form ({@link PlainHeaderParsers}, {@link PlainAddressParsers}), and so have the
+ * credentials headers ({@link CredentialsHeaders}).
  */
 final class HeaderParserTable {
 
@@ -260,14 +261,14 @@ final class HeaderParserTable {
         put(t, "c", ContentTypeParser::new, PlainHeaderParsers::contentType);
         put(t, ContentLengthHeader.NAME, ContentLengthParser::new, PlainHeaderParsers::contentLength);
         put(t, "l", ContentLengthParser::new, PlainHeaderParsers::contentLength);
-        put(t, AuthorizationHeader.NAME, AuthorizationParser::new);
+        put(t, AuthorizationHeader.NAME, AuthorizationParser::new, CredentialsHeaders::authorization);
         put(t, WWWAuthenticateHeader.NAME, WWWAuthenticateParser::new);
         put(t, CallIdHeader.NAME, CallIDParser::new, PlainHeaderParsers::callId);
         put(t, "i", CallIDParser::new, PlainHeaderParsers::callId);
         put(t, RouteHeader.NAME, RouteParser::new, PlainAddressParsers::route);
         put(t, RecordRouteHeader.NAME, RecordRouteParser::new, PlainAddressParsers::recordRoute);
         put(t, DateHeader.NAME, DateParser::new);
-        put(t, ProxyAuthorizationHeader.NAME, ProxyAuthorizationParser::new);
+        put(t, ProxyAuthorizationHeader.NAME, ProxyAuthorizationParser::new, CredentialsHeaders::proxyAuthorization);
         put(t, ProxyAuthenticateHeader.NAME, ProxyAuthenticateParser::new);
         put(t, RetryAfterHeader.NAME, RetryAfterParser::new);
         put(t, RequireHeader.NAME, RequireParser::new);

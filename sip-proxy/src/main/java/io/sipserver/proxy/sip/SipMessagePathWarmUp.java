@@ -1,12 +1,12 @@
 package io.sipserver.proxy.sip;
 
-import gov.nist.javax.sip.header.AuthenticationHeader;
 import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.parser.MessageParser;
 import io.sipserver.admission.BandwidthModel;
 import io.sipserver.config.DigestAlgorithm;
+import io.sipserver.registrar.auth.DigestCredentials;
 import io.sipserver.registrar.auth.DigestHashes;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
@@ -137,13 +137,12 @@ public final class SipMessagePathWarmUp {
     /** The registrar's work on a REGISTER: check the digest response, answer 200 with the binding. */
     private void answerRegister(SIPMessage message) {
         Request request = (Request) message;
-        AuthenticationHeader credentials = (AuthenticationHeader) request.getHeader(AuthorizationHeader.NAME);
-        DigestAlgorithm algorithm = DigestAlgorithm.fromSipName(credentials.getAlgorithm());
-        String ha1 = DigestHashes.ha1(algorithm, credentials.getUsername(), credentials.getRealm(), PASSWORD);
-        String expected = DigestHashes.response(algorithm, ha1, credentials.getNonce(),
-                credentials.getParameter("nc"), credentials.getCNonce(), credentials.getQop(),
-                request.getMethod(), credentials.getURI().toString());
-        if (!expected.equals(credentials.getResponse())) {
+        DigestCredentials credentials = ReceivedCredentials.of(request.getHeader(AuthorizationHeader.NAME)).digest();
+        DigestAlgorithm algorithm = DigestAlgorithm.fromSipName(credentials.algorithm());
+        String ha1 = DigestHashes.ha1(algorithm, credentials.username(), credentials.realm(), PASSWORD);
+        String expected = DigestHashes.response(algorithm, ha1, credentials.nonce(), credentials.nc(),
+                credentials.cnonce(), credentials.qop(), request.getMethod(), credentials.uri());
+        if (!expected.equals(credentials.response())) {
             throw new IllegalStateException("digest response does not match");
         }
         Response ok = sip.response(request, Response.OK, null);

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import javax.sip.address.Address;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
+import javax.sip.header.AuthorizationHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.header.HeaderAddress;
@@ -73,6 +74,19 @@ final class HeaderGetters {
                 get(d, "protocol", via::getProtocol);
                 get(d, "ttl", via::getTTL);
                 get(d, "maddr", via::getMAddr);
+            }
+            if (h instanceof AuthorizationHeader auth) {
+                get(d, "scheme", auth::getScheme);
+                get(d, "realm", auth::getRealm);
+                get(d, "username", auth::getUsername);
+                get(d, "nonce", auth::getNonce);
+                get(d, "uri", () -> auth.getURI() == null ? null : auth.getURI().toString());
+                get(d, "response", auth::getResponse);
+                get(d, "algorithm", auth::getAlgorithm);
+                get(d, "qop", auth::getQop);
+                get(d, "cnonce", auth::getCNonce);
+                get(d, "nc", auth::getNonceCount);
+                get(d, "opaque", auth::getOpaque);
             }
             if (h instanceof Parameters parameters) {
                 parameters(parameters.getParameterNames(), parameters::getParameter, d);

@@ -153,6 +153,7 @@ final class SipMessageCorpus {
         messages.add(register.replace("Contact: <sip:user1@127.0.0.1:5061;transport=UDP>", "Contact: *"));
         messages.add(register.replace("Contact: <sip:user1@127.0.0.1:5061;transport=UDP>",
                 "m: <sip:a@[2001:db8::1]:5061>;expires=60;q=0.5, <sip:b@host.example>;+sip.instance=\"<urn:x>\""));
+        messages.addAll(credentialsForms(invite, register));
         messages.add("SIP/2.0 401 Unauthorized\r\n" + register.substring(register.indexOf("Via:"))
                 .replace("Authorization: Digest", "WWW-Authenticate: Digest"));
         messages.addAll(addressForms(invite, register));
@@ -163,6 +164,53 @@ final class SipMessageCorpus {
         messages.add("garbage");
         messages.add("OPTIONS sip:x SIP/2.0\r\n");
         messages.add(" Via: SIP/2.0/UDP x\r\n\r\n");
+        return messages;
+    }
+
+    /**
+     * Authorization and Proxy-Authorization in the spellings phones send and in forms the hand parser leaves to the
+     * RI: spaces, quoting, order, case, other schemes, several headers, malformed ones.
+     */
+    private static List<String> credentialsForms(String invite, String register) {
+        String sipp = register.substring(register.indexOf("Authorization: ") + "Authorization: ".length(),
+                register.indexOf("\r\n", register.indexOf("Authorization: ")));
+        List<String> values = List.of(sipp,
+                "Digest username=\"alice\", realm=\"example.test\", nonce=\"abc\", uri=\"sip:example.test\", "
+                        + "response=\"0123456789abcdef0123456789abcdef\", algorithm=SHA-256, qop=auth, "
+                        + "cnonce=\"x\", nc=00000002, opaque=\"\"",
+                "Digest username = \"alice\" , realm= \"example.test\",nonce =\"abc\",uri=\"sip:a@b\",response=\"1\"",
+                "DIGEST REALM=\"example.test\",USERNAME=alice,NONCE=abc,URI=\"sip:a@b\",RESPONSE=1",
+                "digest response=\"1\",uri=\"sip:a@b\",nonce=\"abc\",username=\"alice\",realm=\"example.test\"",
+                "Digest username=alice,realm=example.test,nonce=abc,uri=sip:a@b,response=1",
+                "Digest username=\"a\\\"b\",realm=\"example.test\",nonce=\"abc\",uri=\"sip:a@b\",response=\"1\"",
+                "Digest username=\"alice\",realm=\"example.test\",realm=\"other\",nonce=\"n\"",
+                "Digest username=\"alice\",,realm=\"example.test\"",
+                "Digest username=\"alice\",realm=\"example.test\",",
+                "Digest username=\"alice\",realm=\"example.test",
+                "Digest username=\"al ice\",\trealm=\"example.test\"",
+                "Digest\tusername=\"alice\"",
+                "Digest  username=\"alice\",realm=\"example.test\"   ",
+                "Digest",
+                "Digest realm",
+                "Digest =x",
+                "Digest username=\"caf\u00e9\",realm=\"example.test\"",
+                "Basic YWxpY2U6c2VjcmV0",
+                "Basic realm=\"example.test\"",
+                "Bearer token=abc.def-ghi_jkl~",
+                "");
+        List<String> messages = new ArrayList<>();
+        for (String value : values) {
+            messages.add(register.replace(sipp, value));
+            messages.add(invite.replace("Subject: sipp-bench\r\n", "Proxy-Authorization: " + value + "\r\n"));
+        }
+        messages.add(register.replace("Authorization: " + sipp, "authorization:" + values.get(3)));
+        messages.add(register.replace("Authorization: " + sipp,
+                "AUTHORIZATION: " + values.get(1) + "\r\nAuthorization: " + sipp + "\r\nAuthorization: " + values.get(2)));
+        messages.add(invite.replace("Subject: sipp-bench\r\n", "Proxy-Authorization: " + values.get(1)
+                + "\r\nProxy-Authorization: " + sipp.replace("example.test", "other.test")
+                + "\r\nProxy-Authorization: " + values.get(18) + "\r\nAuthorization: " + sipp + "\r\n"));
+        messages.add(invite.replace("Subject: sipp-bench\r\n", "Proxy-Authorization: " + values.get(1)
+                + ",\r\n  nextnonce=\"folded\"\r\n"));
         return messages;
     }
 
