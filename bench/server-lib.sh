@@ -39,7 +39,7 @@ server_start() {
   [[ -z $(port_pids "$SIP_PORT") ]] || die "udp port $SIP_PORT is taken (pids $(port_pids "$SIP_PORT"))"
   ADMIN=admin:$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
   # JAVA_OPTS unset: the JVM options README's start command uses; set (even empty) to replace them.
-  SERVER_CMD=(java ${JAVA_OPTS--XX:MaxTenuringThreshold=0} -jar "$JAR" --sip.host=127.0.0.1 --sip.port="$SIP_PORT"
+  SERVER_CMD=(java ${JAVA_OPTS--XX:MaxTenuringThreshold=0 -Xms2g -Xmx2g -XX:+AlwaysPreTouch} -jar "$JAR" --sip.host=127.0.0.1 --sip.port="$SIP_PORT"
     --server.address=127.0.0.1 --server.port="$HTTP_PORT"
     --spring.datasource.url="jdbc:h2:file:$RUN_DIR/data/sipserver;WRITE_DELAY=0"
     --relay.host=127.0.0.1 --relay.port-min=20000 --relay.port-max=29999 --logging.level.root=warn "$@")
