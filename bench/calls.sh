@@ -19,7 +19,7 @@
 # stopped at the end. Results: bench/results/.
 # Env: AUTH=1 PASSWORD=bench-secret DURATION=20 RATES="500 1000 2000 ..." (find-max)
 #      HOLD_RATE=200 HOLD_DURATION=10 HOLD_PAUSE_MS=30000
-#      SIP_PORT=15066 HTTP_PORT=18080 JAVA_OPTS=-XX:MaxTenuringThreshold=0 JAR=sip-proxy/target/sip-proxy.jar SHARED_BENCH=../shared/bench
+#      SIP_PORT=15066 HTTP_PORT=18080 JAVA_OPTS="-XX:MaxTenuringThreshold=0 -Xms2g -Xmx2g -XX:+AlwaysPreTouch" JAR=sip-proxy/target/sip-proxy.jar SHARED_BENCH=../shared/bench
 set -euo pipefail
 source "$(dirname "$0")/server-lib.sh"
 bench_lock "$@"

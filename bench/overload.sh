@@ -9,7 +9,7 @@
 # p99 time to the 503.
 # MAX_RATE: the highest sustainable rate from bench/calls.sh (AUTH=0); when unset, find-max runs first (which also
 # warms the JVM up); when set, a WARMUP s run at half of it comes first and is not reported.
-# Env: MAX_RATE= FACTORS="1 1.5 2 3" DURATION=20 GAP=15 WARMUP=30 SIP_PORT=15066 HTTP_PORT=18080 JAVA_OPTS=-XX:MaxTenuringThreshold=0 JAR=...
+# Env: MAX_RATE= FACTORS="1 1.5 2 3" DURATION=20 GAP=15 WARMUP=30 SIP_PORT=15066 HTTP_PORT=18080 JAVA_OPTS="-XX:MaxTenuringThreshold=0 -Xms2g -Xmx2g -XX:+AlwaysPreTouch" JAR=...
 set -euo pipefail
 source "$(dirname "$0")/server-lib.sh"
 bench_lock "$@"

@@ -9,7 +9,7 @@
 #    (find-max.sh register, AUTH=1) and prints it with p50/p99.
 # The whole run holds flock /tmp/bench.lock; the server is stopped at the end. Results: bench/results/.
 # Env: USERS=10000 PASSWORD=bench-secret DURATION=20 FILL_RATE=500 RATES="500 1000 2000 ..." (find-max)
-#      SIP_PORT=15066 HTTP_PORT=18080 JAVA_OPTS=-XX:MaxTenuringThreshold=0 JAR=sip-proxy/target/sip-proxy.jar SHARED_BENCH=../shared/bench
+#      SIP_PORT=15066 HTTP_PORT=18080 JAVA_OPTS="-XX:MaxTenuringThreshold=0 -Xms2g -Xmx2g -XX:+AlwaysPreTouch" JAR=sip-proxy/target/sip-proxy.jar SHARED_BENCH=../shared/bench
 set -euo pipefail
 source "$(dirname "$0")/server-lib.sh"
 bench_lock "$@"

@@ -42,7 +42,7 @@ server_start() {
   # Relay ports: 4 per live call (two RTP/RTCP pairs), so 16,000 ports carry 4,000 live calls (with a 1 s hold,
   # about 3,500 calls/s); 10,000 ran out at 2,250 calls/s (503 "no relay ports left"). Each bound port is a file
   # descriptor: keep RELAY_PORT_MAX - RELAY_PORT_MIN well below `ulimit -n` (20,000 on the bench box).
-  SERVER_CMD=(java ${JAVA_OPTS--XX:MaxTenuringThreshold=0} -jar "$JAR" --sip.host=127.0.0.1 --sip.port="$SIP_PORT"
+  SERVER_CMD=(java ${JAVA_OPTS--XX:MaxTenuringThreshold=0 -Xms2g -Xmx2g -XX:+AlwaysPreTouch} -jar "$JAR" --sip.host=127.0.0.1 --sip.port="$SIP_PORT"
     --server.address=127.0.0.1 --server.port="$HTTP_PORT"
     --spring.datasource.url="jdbc:h2:file:$RUN_DIR/data/sipserver;WRITE_DELAY=0"
     --relay.host=127.0.0.1 --relay.port-min="${RELAY_PORT_MIN:-20000}" --relay.port-max="${RELAY_PORT_MAX:-35999}" --logging.level.root=warn "$@")

@@ -12,7 +12,7 @@
 # Prints failed calls (must be 0), failed REGISTERs, and the heap at start and end (must not grow by more than 10 %).
 # Bounded: SIPp stops itself (-m and -timeout); the server is stopped at the end.
 # Env: MAX_RATE (required: the highest sustainable rate from bench/calls.sh with the same AUTH) AUTH=1
-#      WARMUP=30 DURATION=600 USERS=10000 REG_RATE=100 EXPIRES=120 SIP_PORT=15066 HTTP_PORT=18080 JAVA_OPTS=-XX:MaxTenuringThreshold=0 JAR=...
+#      WARMUP=30 DURATION=600 USERS=10000 REG_RATE=100 EXPIRES=120 SIP_PORT=15066 HTTP_PORT=18080 JAVA_OPTS="-XX:MaxTenuringThreshold=0 -Xms2g -Xmx2g -XX:+AlwaysPreTouch" JAR=...
 set -euo pipefail
 source "$(dirname "$0")/server-lib.sh"
 bench_lock "$@"

@@ -103,7 +103,8 @@ class DockerComposeFileTest {
         List<String> dockerfile = Files.readAllLines(repository.resolve("Dockerfile"));
 
         assertThat(dockerfile).contains("EXPOSE 5060/udp 5060/tcp 8080", "VOLUME /app/data",
-                "ENTRYPOINT [\"java\", \"-XX:MaxTenuringThreshold=0\", \"-jar\", \"/app/sip-proxy.jar\"]");
+                "ENTRYPOINT [\"java\", \"-XX:MaxTenuringThreshold=0\", \"-Xms2g\", \"-Xmx2g\", \"-XX:+AlwaysPreTouch\", "
+                        + "\"-jar\", \"/app/sip-proxy.jar\"]");
         assertThat(dockerfile).anyMatch(line -> line.startsWith("COPY --from=build /src/sip-proxy/target/sip-proxy.jar "));
     }
 

@@ -7,15 +7,18 @@ import java.net.InetAddress;
 import java.time.Duration;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Refuses new work when the server is behind, so that work already accepted completes (RFC 6357). New INVITEs and
  * REGISTERs get 503 with Retry-After at once from when the receive queue is long and even the quickest messages of
  * the last 250 ms took too long from arrival until processed (a standing delay, not a passing pause) until that
- * delay is short again, or while the server transaction table is above its bound; everything that belongs to calls in progress (ACK, BYE, CANCEL, re-INVITEs, responses) still
- * passes. Over UDP the reader thread refuses from the datagram's bytes before anything is parsed (see
- * {@link NewWorkGuard}), so a refusal costs a scan and one datagram, far less than routing a request, and refusing
- * keeps up with offered load far above what the server can route. Bounding new transactions this way also bounds
+ * delay is short again, or while the server transaction table is above its bound; everything that belongs to calls
+ * in progress (ACK, BYE, CANCEL, re-INVITEs, responses) still passes. Starting to refuse is logged as a warning,
+ * ending as info, so that operators see when and why calls were refused. Over UDP the reader thread refuses from the
+ * datagram's bytes before anything is parsed (see {@link NewWorkGuard}), so a refusal costs a scan and one datagram,
+ * far less than routing a request, and refusing keeps up with offered load far above what the server can route. Bounding new transactions this way also bounds
  * the stack's server transaction table: what still enters it while refusing belongs to live calls.
  */
 public final class OverloadGuard implements NewWorkGuard {
@@ -34,6 +37,8 @@ public final class OverloadGuard implements NewWorkGuard {
         /** Whether the request is a retransmission of one the stack is already handling. */
         boolean inProgress(SIPRequest request);
     }
+
+    private static final Logger log = LoggerFactory.getLogger(OverloadGuard.class);
 
     private final Load load;
     private final long maxDelayMillis;
@@ -71,12 +76,19 @@ public final class OverloadGuard implements NewWorkGuard {
         // Once shedding, the queue's length no longer says anything: refused datagrams never enter it (the UDP
         // reader refuses before queuing), so it empties as soon as shedding starts, and letting new work in again
         // then would refill it at the full offered rate. Only a short standing delay ends shedding.
-        if (load.delayMillis() <= maxDelayMillis) {
+        long delay = load.delayMillis();
+        if (delay <= maxDelayMillis) {
             if (shedding) {
                 shedding = false;
+                log.info("overload over: accepting new calls again (standing delay {} ms)", delay);
             }
-        } else if (!shedding && load.queuedMessages() >= minQueued) {
-            shedding = true;
+        } else if (!shedding) {
+            int queued = load.queuedMessages();
+            if (queued >= minQueued) {
+                shedding = true;
+                log.warn("overloaded: refusing new calls with 503 (standing delay {} ms, {} datagrams queued)", delay,
+                        queued);
+            }
         }
         return shedding || load.serverTransactions() > maxServerTransactions;
     }

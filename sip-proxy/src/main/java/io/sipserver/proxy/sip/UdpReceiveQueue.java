@@ -7,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The queue between a UDP listening point's reader thread and the stack's worker threads. JAIN-SIP 1.3.0-91's own
@@ -20,7 +22,9 @@ import java.util.function.LongSupplier;
  * through quickly, so its minimum stays low, while a server that stays behind delays every datagram. Waiting in the
  * queue alone would not do: with more workers than cores, an overloaded server keeps its queue short while every
  * worker crawls, time-sliced. An average (tried first) could not tell the two apart: every collection pause of a
- * loaded server pushed it over the bound and refused calls that the server went on to handle.
+ * loaded server pushed it over the bound and refused calls that the server went on to handle. At debug level each
+ * interval is logged (datagrams arrived and done, shortest and longest delay, queue length): a slowdown shows as
+ * fewer done than arrived, interval after interval; a collection pause as one interval with few done.
  * <p>
  * The listening point reads one byte more than {@code sip.max-message-size}, so that a datagram over the limit is
  * recognisable by its length (the RI would cut it at the limit and parse the stump). Such a datagram never reaches
@@ -30,6 +34,7 @@ import java.util.function.LongSupplier;
 public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMessageDispatch> {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger log = LoggerFactory.getLogger(UdpReceiveQueue.class);
 
     /**
      * Over how long the shortest delay is taken: long enough for the backlog of a collection pause (60-290 ms
@@ -39,12 +44,18 @@ public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMes
     static final long INTERVAL_MILLIS = 250;
 
     private final transient LongAdder dropped = new LongAdder();
+    /** Datagrams offered, queued or dropped. */
+    private final transient LongAdder arrived = new LongAdder();
     private final transient LongSupplier clock;
 
     /** Guards the interval being measured; a worker holds it for a comparison and a store. */
     private final transient Object windowLock = new Object();
     private long windowStart;
     private long windowShortest = Long.MAX_VALUE;
+    /** For the debug log of each interval: its longest delay and how many datagrams it finished. */
+    private long windowLongest;
+    private int windowFinished;
+    private long windowArrivedBefore;
 
     /** The shortest delay of the last complete interval, in milliseconds. */
     private volatile long standingDelayMillis;
@@ -75,6 +86,7 @@ public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMes
 
     @Override
     public boolean offer(DatagramQueuedMessageDispatch message) {
+        arrived.increment();
         if (super.offer(message)) {
             return true;
         }
@@ -121,16 +133,40 @@ public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMes
 
     private void finished(long now, long delayMillis) {
         lastFinished = now;
+        long closedShortest = -1;
+        long closedLongest = 0;
+        long closedLength = 0;
+        int closedFinished = 0;
+        long closedArrived = 0;
         synchronized (windowLock) {
             long elapsed = now - windowStart;
             if (elapsed >= INTERVAL_MILLIS) {
                 // After an idle spell the last interval says nothing about now.
                 standingDelayMillis = elapsed < 2 * INTERVAL_MILLIS ? windowShortest : delayMillis;
+                long arrivedNow = arrived.sum();
+                closedArrived = arrivedNow - windowArrivedBefore;
+                closedShortest = windowShortest;
+                closedLongest = windowLongest;
+                closedFinished = windowFinished;
+                closedLength = elapsed;
+                windowArrivedBefore = arrivedNow;
                 windowStart = now;
                 windowShortest = delayMillis;
-            } else if (delayMillis < windowShortest) {
-                windowShortest = delayMillis;
+                windowLongest = delayMillis;
+                windowFinished = 1;
+            } else {
+                if (delayMillis < windowShortest) {
+                    windowShortest = delayMillis;
+                }
+                if (delayMillis > windowLongest) {
+                    windowLongest = delayMillis;
+                }
+                windowFinished++;
             }
+        }
+        if (closedShortest >= 0 && closedLength < 2 * INTERVAL_MILLIS && log.isDebugEnabled()) {
+            log.debug("interval {} ms: {} datagrams arrived, {} done, delay shortest {} longest {} ms, {} queued",
+                    closedLength, closedArrived, closedFinished, closedShortest, closedLongest, size());
         }
     }
 
