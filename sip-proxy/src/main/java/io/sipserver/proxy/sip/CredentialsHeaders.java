@@ -53,7 +53,7 @@ final class CredentialsHeaders {
     /** The value of {@code line} from {@code from} without the spaces around it, or null when it is not plain. */
     static String plainValue(String line, int from) {
         int start = skipSpace(line, from);
-        int i = skipToken(line, start);
+        int i = PlainHeaderParsers.skipToken(line, start);
         if (i == start || i >= line.length() || line.charAt(i) != ' ') {
             return null;
         }
@@ -62,7 +62,7 @@ final class CredentialsHeaders {
         i++;
         while (true) {
             int name = i;
-            i = skipToken(line, i);
+            i = PlainHeaderParsers.skipToken(line, i);
             if (i == name || i >= line.length() || line.charAt(i) != '=' || count == MAX_PARAMETERS
                     || seen(line, names, count, name, i)) {
                 return null;
@@ -100,7 +100,7 @@ final class CredentialsHeaders {
             }
             return -1;
         }
-        int end = skipToken(line, i);
+        int end = PlainHeaderParsers.skipToken(line, i);
         return end == i ? -1 : end;
     }
 
@@ -117,13 +117,6 @@ final class CredentialsHeaders {
 
     private static int skipSpace(String line, int i) {
         while (i < line.length() && line.charAt(i) == ' ') {
-            i++;
-        }
-        return i;
-    }
-
-    private static int skipToken(String line, int i) {
-        while (i < line.length() && PlainAddressParsers.isTokenChar(line.charAt(i))) {
             i++;
         }
         return i;

@@ -194,7 +194,7 @@ final class PlainHeaderParsers {
     }
 
     /** RFC 3261 token characters, ASCII only (the RI's lexer also takes non-ASCII letters; those go to it). */
-    private static int skipToken(String line, int i) {
+    static int skipToken(String line, int i) {
         while (i < line.length() && PlainAddressParsers.isTokenChar(line.charAt(i))) {
             i++;
         }
