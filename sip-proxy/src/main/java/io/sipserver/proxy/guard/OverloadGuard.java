@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * in progress (ACK, BYE, CANCEL, re-INVITEs, responses) still passes. Starting to refuse is logged as a warning,
  * ending as info, so that operators see when and why calls were refused. Over UDP the reader thread refuses from the
  * datagram's bytes before anything is parsed (see {@link NewWorkGuard}), so a refusal costs a scan and one datagram,
- * far less than routing a request, and refusing keeps up with offered load far above what the server can route. Bounding new transactions this way also bounds
- * the stack's server transaction table: what still enters it while refusing belongs to live calls.
+ * far less than routing a request, and refusing keeps up with offered load far above what the server can route.
+ * Bounding new transactions this way also bounds the stack's server transaction table: what still enters it while
+ * refusing belongs to live calls.
  */
 public final class OverloadGuard implements NewWorkGuard {
 
