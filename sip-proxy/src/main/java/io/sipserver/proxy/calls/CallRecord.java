@@ -1,6 +1,7 @@
 package io.sipserver.proxy.calls;
 
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * The proxy's small record of one live call (dialog): identifiers, parties and state. Mutable fields are written
@@ -10,6 +11,7 @@ import java.time.Instant;
  * @param fromTag the caller's tag
  * @param caller the caller's From URI
  * @param callee the address-of-record called
+ * @param inviteBranch the top Via branch of the INVITE that started the call
  */
 public final class CallRecord {
 
@@ -20,6 +22,7 @@ public final class CallRecord {
     private final String callerUser;
     private final String calleeUser;
     private final Instant startedAt;
+    private final String inviteBranch;
     private volatile String toTag;
     private volatile CallState state = CallState.TRYING;
     private volatile Instant answeredAt;
@@ -29,7 +32,7 @@ public final class CallRecord {
     private volatile CallLeg calleeLeg;
 
     public CallRecord(String callId, String fromTag, String caller, String callee, String callerUser,
-            String calleeUser, Instant startedAt) {
+            String calleeUser, Instant startedAt, String inviteBranch) {
         this.callId = callId;
         this.fromTag = fromTag;
         this.caller = caller;
@@ -37,6 +40,12 @@ public final class CallRecord {
         this.callerUser = callerUser;
         this.calleeUser = calleeUser;
         this.startedAt = startedAt;
+        this.inviteBranch = inviteBranch;
+    }
+
+    /** True when an INVITE with this From tag and top Via branch is (a retransmission of) the one that started the call. */
+    public boolean startedBy(String inviteFromTag, String inviteViaBranch) {
+        return inviteBranch != null && inviteBranch.equals(inviteViaBranch) && Objects.equals(fromTag, inviteFromTag);
     }
 
     public String callId() {

@@ -71,6 +71,9 @@ public final class CallRoutingStage implements RequestStage {
         if (ctx.is(Request.ACK)) {
             return true; // an ACK with no transaction and no dialog: nothing to route
         }
+        if (retransmitsLiveCall(request)) {
+            return true;
+        }
         MaxForwardsHeader mf = (MaxForwardsHeader) request.getHeader(MaxForwardsHeader.NAME);
         if (mf != null && mf.getMaxForwards() <= 0) {
             ctx.respond(483, "Too Many Hops");
@@ -136,7 +139,7 @@ public final class CallRoutingStage implements RequestStage {
         String callerUser = ctx.authenticatedUser() != null ? ctx.authenticatedUser()
                 : from.getAddress().getURI() instanceof SipURI f ? f.getUser() : null;
         CallRecord call = new CallRecord(callId, from.getTag(), from.getAddress().getURI().toString(), aor,
-                callerUser, calleeUser, clock.instant());
+                callerUser, calleeUser, clock.instant(), topViaBranch(out));
         ContactHeader contact = (ContactHeader) out.getHeader(ContactHeader.NAME);
         call.callerLeg(new CallLeg(contact == null ? null : contact.getAddress().getURI().toString(),
                 ctx.sourceHost(), ctx.sourcePort(), ctx.transport()));
@@ -192,6 +195,26 @@ public final class CallRoutingStage implements RequestStage {
             groups.get(groups.size() - 1).add(t);
         }
         return groups;
+    }
+
+    /**
+     * An INVITE whose server transaction is gone although its call lives on: the stack forgets a transaction as soon
+     * as it terminates, which for an INVITE is when its 2xx has gone upstream (SipStackRuntime: no linger). RFC
+     * 6026's Accepted state absorbs retransmissions of that INVITE; the call record does it here, for as long as
+     * the call lives, instead of answering them as a new call (482).
+     */
+    private boolean retransmitsLiveCall(Request request) {
+        if (!Request.INVITE.equals(request.getMethod())) {
+            return false;
+        }
+        CallRecord call = calls.find(((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId()).orElse(null);
+        return call != null
+                && call.startedBy(((FromHeader) request.getHeader(FromHeader.NAME)).getTag(), topViaBranch(request));
+    }
+
+    private static String topViaBranch(Request request) {
+        ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
+        return via == null ? null : via.getBranch();
     }
 
     /** Identifies this request for loop detection (RFC 3261 16.6 step 8): Request-URI, From tag, Call-ID, CSeq. */

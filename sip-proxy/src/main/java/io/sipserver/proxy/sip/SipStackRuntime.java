@@ -106,6 +106,14 @@ public final class SipStackRuntime implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.RELEASE_REFERENCES_STRATEGY", "Aggressive");
         // Only user agents with dialogs need fork timers.
         p.setProperty("gov.nist.javax.sip.MAX_FORK_TIME_SECONDS", "0");
+        // Forget a transaction as soon as it terminates (at the stack's next 500 ms tick) instead of 8 s later: a
+        // lingering transaction keeps its request and last response, so at 2,500 calls/s every young collection
+        // copied ~75 MB of finished INVITEs and their 200s (pauses 60-110 ms, p99 88-240 ms); with no linger, 3,250
+        // calls/s ran with 111 % CPU instead of 124-128 % and a p99 of 52 ms. The RFC timers (H, I, J, K, D) still
+        // hold a transaction as long as retransmissions may come; connections are cached (the RI's default), so
+        // TCP does not depend on the linger either. INVITE retransmissions after the 2xx are absorbed by the call
+        // record (CallRoutingStage), as RFC 6026's Accepted state would.
+        p.setProperty("gov.nist.javax.sip.LINGER_TIMER", "0");
         // Transaction timers that are forgotten when cancelled (see StackTimer).
         p.setProperty("gov.nist.javax.sip.TIMER_CLASS_NAME", StackTimer.class.getName());
         // Lets the proxy send a request to a registered phone's source address (NAT pinhole): see TargetRouter.

@@ -1,9 +1,11 @@
 package io.sipserver.proxy.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import gov.nist.javax.sip.message.SIPRequest;
 import io.sipserver.proxy.calls.CallRegistry;
+import io.sipserver.proxy.calls.CallState;
 import io.sipserver.proxy.sip.SipStackRuntime;
 import io.sipserver.proxy.testsupport.LoopbackSdp;
 import io.sipserver.proxy.testsupport.ServerTest;
@@ -122,6 +124,30 @@ class ProxyCallTest {
             // where relaying it statefully holds its server transaction for 5 s.
             assertThat(stack.hasServerTransaction((SIPRequest) bye.getRequest())).isFalse();
         }
+    }
+
+    @Test
+    void inviteRetransmittedAfterItsTransactionIsGoneIsAbsorbedByTheLiveCall() throws Exception {
+        TestUserAgent alice = registered(newUser(), "udp");
+        TestUserAgent bob = registered(newUser(), "udp");
+        Request invite = alice.inviteWithAuth(bob.user(), sdp(4000, "sendrecv"));
+        bob.reply(bob.awaitRequest(Request.INVITE), 200, sdp(5000, "sendrecv"));
+        Response ok = alice.awaitStatus(200);
+        alice.ack(ok, invite);
+        assertThat(bob.awaitRequest(Request.ACK)).isNotNull();
+        // Once its 2xx has gone upstream, the INVITE's server transaction is forgotten (no linger) ...
+        await().atMost(Duration.ofSeconds(5)).until(() -> !stack.hasServerTransaction((SIPRequest) invite));
+
+        // ... and a late retransmission is neither offered to the callee as a new call nor answered (482).
+        alice.sendStateless(invite);
+        assertThat(bob.noRequestWithin(Duration.ofSeconds(1))).as("nothing forwarded").isTrue();
+        assertThat(alice.noResponseWithin(Duration.ofMillis(200))).as("nothing answered").isTrue();
+        assertThat(calls.list()).singleElement().satisfies(c -> assertThat(c.state()).isEqualTo(CallState.CONFIRMED));
+
+        alice.send(alice.inDialog(Request.BYE, ok, invite, 100));
+        bob.reply(bob.awaitRequest(Request.BYE), 200, null);
+        assertThat(alice.awaitStatus(200)).isNotNull();
+        assertThat(calls.list()).isEmpty();
     }
 
     @Test

@@ -110,6 +110,8 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
         p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "2");
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+        // The RI keeps this value in a static field: a test agent must not set back the server's (see SipStackRuntime).
+        p.setProperty("gov.nist.javax.sip.LINGER_TIMER", "0");
         p.setProperty("gov.nist.javax.sip.STACK_LOGGER", "io.sipserver.proxy.sip.Slf4jStackLogger");
         p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", "io.sipserver.proxy.sip.Slf4jServerLogger");
         this.stack = factory.createSipStack(p);
