@@ -11,7 +11,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.util.concurrent.AbstractEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import io.sipserver.config.RelayProperties;
 import io.sipserver.relay.MediaRelay;
 import io.sipserver.relay.PortPool;
@@ -29,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +42,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -51,7 +55,8 @@ import org.apache.commons.logging.LogFactory;
  *
  * <p>A released stream keeps its sockets and waits in a pool for a later call ({@link #REUSE_AFTER_MILLIS}), dropping
  * every packet meanwhile. {@link #release} does not wait: the stream stops relaying at once, and a task on its event
- * loop resets it and puts it into the pool (or closes it, should that fail). A call served by a pooled stream waits
+ * loop resets it and puts it into the pool (or closes it, should that fail); these tasks are queued without waking
+ * the loop ({@link #RETIREMENTS_PER_WAKE_UP}). A call served by a pooled stream waits
  * for no event loop; only binding a new stream ({@link #create}, {@link RelaySession#stream}) waits for its sockets
  * to be bound, as does taking a stream that is still being retired when the ports have run out, so these must not be
  * called from a relay event loop. Media timeouts are checked every second on a thread of their own, so that
@@ -71,6 +76,13 @@ public final class NettyMediaRelay implements MediaRelay {
      * pair would be.
      */
     static final long REUSE_AFTER_MILLIS = 30_000;
+    /**
+     * Retirements are queued on their event loop without waking it, as waking a loop (a system call and a context
+     * switch) costs more than the retirement itself: a queued retirement runs when the loop next wakes for packets
+     * or timers, at every this many retirements queued on the loop, and at the latest within a second (a loop timer).
+     * Streams still queued count as free ports; a call that finds none other wakes the loops and waits for them.
+     */
+    static final int RETIREMENTS_PER_WAKE_UP = 16;
     /** Enough for the JIT to compile the packet path with C2 ({@link #warmUp}). */
     public static final int WARM_UP_PACKETS = 30_000;
 
@@ -83,6 +95,8 @@ public final class NettyMediaRelay implements MediaRelay {
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
     private final boolean fastPath;
+    /** Retirements queued so far on each event loop (for {@link #RETIREMENTS_PER_WAKE_UP}). */
+    private final Map<EventExecutor, AtomicInteger> retirementsQueued = new IdentityHashMap<>();
     private final Map<String, NettyRelaySession> sessions = new ConcurrentHashMap<>();
     /** Streams between two calls, oldest first, with when they were retired. Guarded by itself, as are the next two. */
     private final ArrayDeque<IdleStream> idleStreams = new ArrayDeque<>();
@@ -131,6 +145,10 @@ public final class NettyMediaRelay implements MediaRelay {
                 // Reading starts once all four sockets of a stream are bound and know each other.
                 .option(ChannelOption.AUTO_READ, false);
         transport.configure(bootstrap);
+        for (EventExecutor loop : group) {
+            retirementsQueued.put(loop, new AtomicInteger());
+            loop.scheduleAtFixedRate(() -> { }, 1, 1, TimeUnit.SECONDS);
+        }
         this.fastPath = transport.hasFastPath();
         this.timeoutScanner = Executors.newSingleThreadScheduledExecutor(
                 new DefaultThreadFactory("media-relay-timeouts", true));
@@ -212,7 +230,7 @@ public final class NettyMediaRelay implements MediaRelay {
             idleStreams.clear();
         }
         for (IdleStream idle : pooled) {
-            if (!onLoop(idle.stream(), () -> closeOnLoop(idle.stream()))) {
+            if (!onLoop(idle.stream(), () -> closeOnLoop(idle.stream()), true)) {
                 releasePorts(idle.stream());
             }
         }
@@ -334,9 +352,16 @@ public final class NettyMediaRelay implements MediaRelay {
 
     /**
      * The oldest idle stream of any age; when there is none but released streams are still being retired by their
-     * event loops, waits (briefly) for the first of them. Null when none comes.
+     * event loops, wakes the loops and waits (briefly) for the first of them. Null when none comes.
      */
     private NettyRelayStream awaitIdleStream() {
+        for (EventExecutor loop : group) {
+            try {
+                loop.execute(() -> { });
+            } catch (RejectedExecutionException e) {
+                return null;  // the relay is closing
+            }
+        }
         long left = TimeUnit.MILLISECONDS.toNanos(SOCKET_TIMEOUT_MILLIS);
         long deadline = System.nanoTime() + left;
         synchronized (idleStreams) {
@@ -360,9 +385,8 @@ public final class NettyMediaRelay implements MediaRelay {
         try {
             stream.port(Side.B, bindPair(loop, stream, Side.B));
         } catch (RelayPortsExhaustedException e) {
-            if (!onLoop(stream, () -> closeSideOnLoop(stream, Side.A))) {
-                ports.release(stream.rtpPort(Side.A));
-            }
+            // Waits, so that the pair counts as free again when the caller hears that the ports ran out.
+            loop.submit(() -> closeSideOnLoop(stream, Side.A)).awaitUninterruptibly(SOCKET_TIMEOUT_MILLIS);
             throw e;
         }
         for (Leg leg : stream.legs()) {
@@ -449,7 +473,8 @@ public final class NettyMediaRelay implements MediaRelay {
     }
 
     /**
-     * Stops the stream relaying and has its event loop retire it to the idle pool, without waiting for that.
+     * Stops the stream relaying and has its event loop retire it to the idle pool, without waiting for that (nor,
+     * mostly, waking the loop: {@link #RETIREMENTS_PER_WAKE_UP}).
      *
      * @param tallied whether its traffic counts in the relay's totals (a session's stream does, warm-up's not)
      */
@@ -458,7 +483,8 @@ public final class NettyMediaRelay implements MediaRelay {
         synchronized (idleStreams) {
             retiring++;
         }
-        if (!onLoop(stream, () -> retireOnLoop(stream, tallied))) {
+        boolean wake = retirementsQueued.get(stream.eventLoop()).incrementAndGet() % RETIREMENTS_PER_WAKE_UP == 0;
+        if (!onLoop(stream, () -> retireOnLoop(stream, tallied), wake)) {
             synchronized (idleStreams) {
                 retiring--;
             }
@@ -494,12 +520,18 @@ public final class NettyMediaRelay implements MediaRelay {
     }
 
     /**
-     * Queues {@code task} on the stream's event loop. False when the loop refused it: it has shut down (the relay is
-     * closing) and closed the stream's sockets itself, so only the ports are left to give back.
+     * Queues {@code task} on the stream's event loop, waking it or not. False when the loop refused it: it has shut
+     * down (the relay is closing) and closed the stream's sockets itself, so only the ports are left to give back.
      */
-    private static boolean onLoop(NettyRelayStream stream, Runnable task) {
+    private static boolean onLoop(NettyRelayStream stream, Runnable task, boolean wake) {
+        EventLoop loop = stream.eventLoop();
         try {
-            stream.eventLoop().execute(task);
+            if (wake) {
+                loop.execute(task);
+            } else {
+                // The group's loops are Netty's single-threaded executors, which can queue without waking.
+                ((AbstractEventExecutor) loop).lazyExecute(task);
+            }
             return true;
         } catch (RejectedExecutionException e) {
             return false;
