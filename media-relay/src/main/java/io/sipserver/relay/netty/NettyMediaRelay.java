@@ -56,11 +56,11 @@ import org.apache.commons.logging.LogFactory;
  * <p>A released stream keeps its sockets and waits in a pool for a later call ({@link #REUSE_AFTER_MILLIS}), dropping
  * every packet meanwhile. {@link #release} does not wait: the stream stops relaying at once, and a task on its event
  * loop resets it and puts it into the pool (or closes it, should that fail); these tasks are queued without waking
- * the loop ({@link #RETIREMENTS_PER_WAKE_UP}). A call served by a pooled stream waits
- * for no event loop; only binding a new stream ({@link #create}, {@link RelaySession#stream}) waits for its sockets
- * to be bound, as does taking a stream that is still being retired when the ports have run out, so these must not be
- * called from a relay event loop. Media timeouts are checked every second on a thread of their own, so that
- * listeners (which end calls) never stall a packet loop.
+ * the loop ({@link #RETIREMENTS_PER_WAKE_UP}). A call served by a pooled stream waits for no event loop; only binding
+ * a new stream ({@link #create}, {@link RelaySession#stream}) waits for its sockets to be bound, as does taking a
+ * stream still being retired when the ports have run out, so these must not be called from a relay event loop. Media
+ * timeouts are checked every second on a thread of their own, so that listeners (which end calls) never stall a
+ * packet loop.
  */
 public final class NettyMediaRelay implements MediaRelay {
 
