@@ -19,7 +19,8 @@ public interface MediaRelay extends AutoCloseable {
     Collection<RelaySession> sessions();
 
     /**
-     * Closes the session's sockets and frees its ports. Idempotent.
+     * Ends the session: its streams stop relaying at once and their ports count as free (the sockets may be kept for
+     * a later session). Does not wait for the relay's I/O threads. Idempotent.
      *
      * @return true when the session existed
      */

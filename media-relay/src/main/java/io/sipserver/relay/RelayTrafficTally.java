@@ -3,18 +3,18 @@ package io.sipserver.relay;
 import java.util.Collection;
 
 /**
- * Running totals of the relay's traffic, computed when asked from the per-leg statistics: a released session is
- * folded in once, at release, and live ones are read on demand, so the packet path does no extra work for it.
- * Thread-safe; used by signalling threads and metric scrapes, never by an event loop.
+ * Running totals of the relay's traffic, computed when asked from the per-leg statistics: each stream of a released
+ * session is folded in once, when it stops counting, and live sessions are read on demand, so the packet path does
+ * no extra work for it. Thread-safe: streams are retired by event loops, totals read by metric scrapes.
  */
 public final class RelayTrafficTally {
 
     private RelayTraffic retired = RelayTraffic.NONE;
     private RelayTraffic lastTotal = RelayTraffic.NONE;
 
-    /** Folds in the final statistics of a session whose sockets are closed (no packet can change them any more). */
-    public synchronized void retire(RelaySession session) {
-        retired = plus(retired, session);
+    /** Folds in the final statistics of a released session's stream (no packet can change them any more). */
+    public synchronized void retire(RelayStream stream) {
+        retired = plus(retired, stream);
     }
 
     /**
@@ -33,9 +33,15 @@ public final class RelayTrafficTally {
     private static RelayTraffic plus(RelayTraffic total, RelaySession session) {
         RelayTraffic sum = total;
         for (RelayStream stream : session.streams()) {
-            for (Side side : Side.values()) {
-                sum = sum.plus(stream.stats(side));
-            }
+            sum = plus(sum, stream);
+        }
+        return sum;
+    }
+
+    private static RelayTraffic plus(RelayTraffic total, RelayStream stream) {
+        RelayTraffic sum = total;
+        for (Side side : Side.values()) {
+            sum = sum.plus(stream.stats(side));
         }
         return sum;
     }

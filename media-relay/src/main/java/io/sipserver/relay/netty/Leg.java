@@ -18,7 +18,7 @@ final class Leg {
     InetSocketAddress connectedTo;
     /**
      * True while the stream waits in the relay's pool between two calls: every packet is dropped unseen, so a late
-     * packet of the last call can neither latch nor count. Set on the event loop, cleared by signalling when the
+     * packet of the last call can neither latch nor count. Set by signalling when the call ends, cleared when the
      * stream serves its next call.
      */
     volatile boolean idle;

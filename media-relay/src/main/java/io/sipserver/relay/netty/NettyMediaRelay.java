@@ -11,8 +11,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.util.concurrent.AbstractEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.EventExecutor;
 import io.sipserver.config.RelayProperties;
 import io.sipserver.relay.MediaRelay;
 import io.sipserver.relay.PortPool;
@@ -30,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,8 +39,10 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -50,15 +54,18 @@ import org.apache.commons.logging.LogFactory;
  * With epoll, a port that has latched also gets a socket connected to its peer ({@link FastPath}).
  *
  * <p>A released stream keeps its sockets and waits in a pool for a later call ({@link #REUSE_AFTER_MILLIS}), dropping
- * every packet meanwhile. Signalling calls ({@link #create}, {@link RelaySession#stream}, {@link #release}) bind
- * sockets or hand streams to and from their event loop and wait for that (briefly); they must not be called from a
- * relay event loop. Media timeouts are checked every second on a thread of their own, so that listeners (which end
- * calls) never stall a packet loop.
+ * every packet meanwhile. {@link #release} does not wait: the stream stops relaying at once, and a task on its event
+ * loop resets it and puts it into the pool (or closes it, should that fail); these tasks are queued without waking
+ * the loop ({@link #RETIREMENTS_PER_WAKE_UP}). A call served by a pooled stream waits for no event loop; only binding
+ * a new stream ({@link #create}, {@link RelaySession#stream}) waits for its sockets to be bound, as does taking a
+ * stream still being retired when the ports have run out, so these must not be called from a relay event loop. Media
+ * timeouts are checked every second on a thread of their own, so that listeners (which end calls) never stall a
+ * packet loop.
  */
 public final class NettyMediaRelay implements MediaRelay {
 
     private static final Log log = LogFactory.getLog(NettyMediaRelay.class);
-    /** Bounds every wait for the event loop to bind or close a socket. */
+    /** Bounds every wait for the event loop to bind or close a socket, or to retire a stream. */
     private static final long SOCKET_TIMEOUT_MILLIS = 5_000;
     private static final int RECEIVE_BUFFER_BYTES = 2048;
     /**
@@ -69,6 +76,13 @@ public final class NettyMediaRelay implements MediaRelay {
      * pair would be.
      */
     static final long REUSE_AFTER_MILLIS = 30_000;
+    /**
+     * Retirements are queued on their event loop without waking it, as waking a loop (a system call and a context
+     * switch) costs more than the retirement itself: a queued retirement runs when the loop next wakes for packets
+     * or timers, at every this many retirements queued on the loop, and at the latest within a second (a loop timer).
+     * Streams still queued count as free ports; a call that finds none other wakes the loops and waits for them.
+     */
+    static final int RETIREMENTS_PER_WAKE_UP = 16;
     /** Enough for the JIT to compile the packet path with C2 ({@link #warmUp}). */
     public static final int WARM_UP_PACKETS = 30_000;
 
@@ -81,9 +95,15 @@ public final class NettyMediaRelay implements MediaRelay {
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
     private final boolean fastPath;
+    /** Retirements queued so far on each event loop (for {@link #RETIREMENTS_PER_WAKE_UP}). */
+    private final Map<EventExecutor, AtomicInteger> retirementsQueued = new IdentityHashMap<>();
     private final Map<String, NettyRelaySession> sessions = new ConcurrentHashMap<>();
-    /** Streams between two calls, oldest first, with when they were retired. Guarded by itself. */
+    /** Streams between two calls, oldest first, with when they were retired. Guarded by itself, as are the next two. */
     private final ArrayDeque<IdleStream> idleStreams = new ArrayDeque<>();
+    /** Released streams whose event loop has not yet put them into {@link #idleStreams}. */
+    private int retiring;
+    /** Set by {@link #close}: streams retired from then on are closed rather than pooled. */
+    private boolean closing;
     private final List<Consumer<RelaySession>> timeoutListeners = new CopyOnWriteArrayList<>();
     private final RelayTrafficTally traffic = new RelayTrafficTally();
     private final ScheduledExecutorService timeoutScanner;
@@ -125,6 +145,10 @@ public final class NettyMediaRelay implements MediaRelay {
                 // Reading starts once all four sockets of a stream are bound and know each other.
                 .option(ChannelOption.AUTO_READ, false);
         transport.configure(bootstrap);
+        for (EventExecutor loop : group) {
+            retirementsQueued.put(loop, new AtomicInteger());
+            loop.scheduleAtFixedRate(() -> { }, 1, 1, TimeUnit.SECONDS);
+        }
         this.fastPath = transport.hasFastPath();
         this.timeoutScanner = Executors.newSingleThreadScheduledExecutor(
                 new DefaultThreadFactory("media-relay-timeouts", true));
@@ -179,7 +203,7 @@ public final class NettyMediaRelay implements MediaRelay {
     @Override
     public int freePortPairs() {
         synchronized (idleStreams) {
-            return ports.freePairs() + 2 * idleStreams.size();
+            return ports.freePairs() + 2 * (idleStreams.size() + retiring);
         }
     }
 
@@ -199,13 +223,18 @@ public final class NettyMediaRelay implements MediaRelay {
         for (String id : List.copyOf(sessions.keySet())) {
             release(id);
         }
+        List<IdleStream> pooled;
         synchronized (idleStreams) {
-            for (IdleStream idle : idleStreams) {
-                closeSide(idle.stream(), Side.A);
-                closeSide(idle.stream(), Side.B);
-            }
+            closing = true;
+            pooled = List.copyOf(idleStreams);
             idleStreams.clear();
         }
+        for (IdleStream idle : pooled) {
+            if (!onLoop(idle.stream(), () -> closeOnLoop(idle.stream()), true)) {
+                releasePorts(idle.stream());
+            }
+        }
+        // Shutting down runs the tasks queued so far (retirements included) before the loops end.
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
@@ -237,7 +266,7 @@ public final class NettyMediaRelay implements MediaRelay {
         } catch (IOException | RuntimeException e) {
             log.warn("relay warm-up failed", e);
         } finally {
-            retireToPool(stream);
+            retireToPool(stream, false);
         }
         log.info("media relay warmed up: " + through + " of " + 2L * packets + " packets relayed in "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
@@ -288,13 +317,14 @@ public final class NettyMediaRelay implements MediaRelay {
     }
 
     private NettyRelayStream openStream(NettyRelaySession session, int index) throws RelayPortsExhaustedException {
-        NettyRelayStream stream = reuseIdleStream(false);
+        NettyRelayStream stream = reuseIdleStream();
         if (stream == null) {
             try {
                 stream = bindStream();
             } catch (RelayPortsExhaustedException e) {
-                // No pair could be bound (e.g. out of file descriptors): an idle stream is better than no call.
-                stream = reuseIdleStream(true);
+                // No pair could be bound (all taken, or out of file descriptors): an idle stream of any age, even
+                // one still being retired, is better than no call.
+                stream = awaitIdleStream();
                 if (stream == null) {
                     throw e;
                 }
@@ -305,18 +335,46 @@ public final class NettyMediaRelay implements MediaRelay {
     }
 
     /**
-     * The oldest idle stream once it has waited {@link #REUSE_AFTER_MILLIS}, or at once when ports run short or
-     * {@code anyAge}; null when none qualifies.
+     * The oldest idle stream once it has waited {@link #REUSE_AFTER_MILLIS}, or at once when ports run short;
+     * null when none qualifies.
      */
-    private NettyRelayStream reuseIdleStream(boolean anyAge) {
+    private NettyRelayStream reuseIdleStream() {
         synchronized (idleStreams) {
             IdleStream oldest = idleStreams.peekFirst();
-            if (oldest == null || !anyAge
-                    && clock.millis() - oldest.sinceMillis() < REUSE_AFTER_MILLIS && ports.freePairs() >= 2) {
+            if (oldest == null
+                    || clock.millis() - oldest.sinceMillis() < REUSE_AFTER_MILLIS && ports.freePairs() >= 2) {
                 return null;
             }
             idleStreams.removeFirst();
             return oldest.stream();
+        }
+    }
+
+    /**
+     * The oldest idle stream of any age; when there is none but released streams are still being retired by their
+     * event loops, wakes the loops and waits (briefly) for the first of them. Null when none comes.
+     */
+    private NettyRelayStream awaitIdleStream() {
+        for (EventExecutor loop : group) {
+            try {
+                loop.execute(() -> { });
+            } catch (RejectedExecutionException e) {
+                return null;  // the relay is closing
+            }
+        }
+        long left = TimeUnit.MILLISECONDS.toNanos(SOCKET_TIMEOUT_MILLIS);
+        long deadline = System.nanoTime() + left;
+        synchronized (idleStreams) {
+            try {
+                while (idleStreams.isEmpty() && retiring > 0 && !closing && left > 0) {
+                    TimeUnit.NANOSECONDS.timedWait(idleStreams, left);
+                    left = deadline - System.nanoTime();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            IdleStream oldest = idleStreams.pollFirst();
+            return oldest == null ? null : oldest.stream();
         }
     }
 
@@ -327,7 +385,8 @@ public final class NettyMediaRelay implements MediaRelay {
         try {
             stream.port(Side.B, bindPair(loop, stream, Side.B));
         } catch (RelayPortsExhaustedException e) {
-            closeSide(stream, Side.A);
+            // Waits, so that the pair counts as free again when the caller hears that the ports ran out.
+            loop.submit(() -> closeSideOnLoop(stream, Side.A)).awaitUninterruptibly(SOCKET_TIMEOUT_MILLIS);
             throw e;
         }
         for (Leg leg : stream.legs()) {
@@ -406,44 +465,98 @@ public final class NettyMediaRelay implements MediaRelay {
                 });
     }
 
-    /** Retires the session's streams to the idle pool (closes them should that fail). */
+    /** Hands the session's streams back to be retired to the idle pool. */
     private void closeStreams(NettyRelaySession session) {
         for (NettyRelayStream stream : session.markReleased()) {
-            retireToPool(stream);
+            retireToPool(stream, true);
         }
-        traffic.retire(session);
     }
 
-    private void retireToPool(NettyRelayStream stream) {
-        Future<?> retired = stream.leg(Side.A, false).channel.eventLoop().submit(stream::retire);
-        if (retired.awaitUninterruptibly(SOCKET_TIMEOUT_MILLIS) && retired.isSuccess()) {
-            synchronized (idleStreams) {
-                idleStreams.addLast(new IdleStream(stream, clock.millis()));
-            }
-        } else {
-            log.warn("relay stream on ports " + stream.rtpPort(Side.A) + "/" + stream.rtpPort(Side.B)
-                    + " could not be retired; closing it");
-            closeSide(stream, Side.A);
-            closeSide(stream, Side.B);
+    /**
+     * Stops the stream relaying and has its event loop retire it to the idle pool, without waiting for that (nor,
+     * mostly, waking the loop: {@link #RETIREMENTS_PER_WAKE_UP}).
+     *
+     * @param tallied whether its traffic counts in the relay's totals (a session's stream does, warm-up's not)
+     */
+    private void retireToPool(NettyRelayStream stream, boolean tallied) {
+        stream.stopServing();
+        synchronized (idleStreams) {
+            retiring++;
         }
+        boolean wake = retirementsQueued.get(stream.eventLoop()).incrementAndGet() % RETIREMENTS_PER_WAKE_UP == 0;
+        if (!onLoop(stream, () -> retireOnLoop(stream, tallied), wake)) {
+            synchronized (idleStreams) {
+                retiring--;
+            }
+            releasePorts(stream);
+        }
+    }
+
+    /** The stream's retirement proper, on its event loop: final statistics tallied, state reset, stream pooled. */
+    private void retireOnLoop(NettyRelayStream stream, boolean tallied) {
+        boolean retired = false;
+        try {
+            if (tallied) {
+                traffic.retire(stream);
+            }
+            stream.retire();
+            retired = true;
+        } catch (RuntimeException e) {
+            log.warn("relay stream on ports " + stream.rtpPort(Side.A) + "/" + stream.rtpPort(Side.B)
+                    + " could not be retired; closing it", e);
+        }
+        synchronized (idleStreams) {
+            retiring--;
+            if (retired && !closing) {
+                idleStreams.addLast(new IdleStream(stream, clock.millis()));
+                idleStreams.notifyAll();
+                return;
+            }
+        }
+        closeOnLoop(stream);
     }
 
     private record IdleStream(NettyRelayStream stream, long sinceMillis) {
     }
 
     /**
-     * Closes a side's sockets (on the stream's event loop, which owns the fast-path sockets) and frees its port pair
-     * once they are closed, so that the ports can be bound again.
+     * Queues {@code task} on the stream's event loop, waking it or not. False when the loop refused it: it has shut
+     * down (the relay is closing) and closed the stream's sockets itself, so only the ports are left to give back.
      */
-    private void closeSide(NettyRelayStream stream, Side side) {
-        Leg rtp = stream.leg(side, false);
-        Leg rtcp = stream.leg(side, true);
-        rtp.channel.eventLoop().submit(() -> {
-            for (Leg leg : List.of(rtp, rtcp)) {
-                leg.closeFastPath();
-                leg.channel.close();
+    private static boolean onLoop(NettyRelayStream stream, Runnable task, boolean wake) {
+        EventLoop loop = stream.eventLoop();
+        try {
+            if (wake) {
+                loop.execute(task);
+            } else {
+                // The group's loops are Netty's single-threaded executors, which can queue without waking.
+                ((AbstractEventExecutor) loop).lazyExecute(task);
             }
-        }).awaitUninterruptibly(SOCKET_TIMEOUT_MILLIS);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    private void releasePorts(NettyRelayStream stream) {
+        ports.release(stream.rtpPort(Side.A));
+        ports.release(stream.rtpPort(Side.B));
+    }
+
+    private void closeOnLoop(NettyRelayStream stream) {
+        closeSideOnLoop(stream, Side.A);
+        closeSideOnLoop(stream, Side.B);
+    }
+
+    /**
+     * Closes a side's sockets (the fast-path ones belong to the event loop) and frees its port pair, which can be
+     * bound again as soon as they are closed. Event loop only.
+     */
+    private void closeSideOnLoop(NettyRelayStream stream, Side side) {
+        for (Leg leg : List.of(stream.leg(side, false), stream.leg(side, true))) {
+            leg.closeFastPath();
+            leg.channel.close();
+        }
         ports.release(stream.rtpPort(side));
     }
 }

@@ -1,5 +1,6 @@
 package io.sipserver.relay.netty;
 
+import io.netty.channel.EventLoop;
 import io.sipserver.relay.LegStats;
 import io.sipserver.relay.RelayStream;
 import io.sipserver.relay.RtpClockRates;
@@ -75,22 +76,34 @@ final class NettyRelayStream implements RelayStream {
     }
 
     /**
-     * Takes the stream back from its session, to wait in the pool: fast-path sockets closed, latches and statistics
-     * as new, every packet dropped until {@link #serve}. Event loop only.
+     * Takes the stream back from its session as the call ends: from now on every packet is dropped unseen and
+     * changes through the session's views are ignored. Any thread; {@link #retire} follows on the event loop.
      */
-    void retire() {
-        synchronized (this) {
-            owner = null;
-            mappedByA = RtpClockRates.UNMAPPED;
-            mappedByB = RtpClockRates.UNMAPPED;
-        }
+    synchronized void stopServing() {
+        owner = null;
+        mappedByA = RtpClockRates.UNMAPPED;
+        mappedByB = RtpClockRates.UNMAPPED;
         for (Leg leg : legs()) {
             leg.idle = true;
+        }
+    }
+
+    /**
+     * Readies a stream that {@link #stopServing stopped serving} for the pool: fast-path sockets closed, latches and
+     * statistics as new. Event loop only.
+     */
+    void retire() {
+        for (Leg leg : legs()) {
             leg.closeFastPath();
             leg.latch.reset();
         }
         receivedFromA.reset();
         receivedFromB.reset();
+    }
+
+    /** The event loop all four sockets are registered with (once bound). */
+    EventLoop eventLoop() {
+        return rtpA.channel.eventLoop();
     }
 
     /** {@link #setPeer} on behalf of {@code session}; ignored once the stream serves another call. */

@@ -2,10 +2,12 @@ package io.sipserver.relay.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.Epoll;
 import io.sipserver.config.RelayProperties;
 import io.sipserver.config.testing.MutableClock;
@@ -27,6 +29,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -199,6 +206,12 @@ class NettyMediaRelayTest {
 
         relay.release(session.id());
         assertThat(relay.traffic()).as("after release").isEqualTo(new RelayTraffic(2, 2 * 172, 0));
+
+        RelayStream next = relay.create("call-2").streams().get(0);
+        next.setPeer(Side.B, new InetSocketAddress(LOOPBACK, bob.getLocalPort()), null);
+        send(alice, next.rtpPort(Side.A), rtp(3));
+        receive(bob);
+        awaitTrue(() -> relay.traffic().equals(new RelayTraffic(3, 3 * 172, 0)));
     }
 
     @Test
@@ -213,6 +226,7 @@ class NettyMediaRelayTest {
         awaitLatched(old, Side.A);
         List<Integer> oldPorts = List.of(old.rtpPort(Side.A), old.rtpPort(Side.B));
         relay.release(first.id());
+        awaitRetired(old);
 
         RelayStream meanwhile = relay.create("call-2").streams().get(0);
         clock.advance(Duration.ofMillis(NettyMediaRelay.REUSE_AFTER_MILLIS));
@@ -243,6 +257,32 @@ class NettyMediaRelayTest {
 
         assertThat(List.of(second.rtpPort(Side.A), second.rtpPort(Side.B))).isEqualTo(ports);
         assertThat(relay.freePortPairs()).isZero();
+    }
+
+    @Test
+    void releaseDoesNotWaitForABusyEventLoopAndANewCallTakesTheStreamOnceItIsRetired() throws Exception {
+        NettyMediaRelay relay = relay(2, clock, RelayTransport.best());
+        RelaySession first = relay.create("call-1");
+        RelayStream old = first.streams().get(0);
+        List<Integer> ports = List.of(old.rtpPort(Side.A), old.rtpPort(Side.B));
+        CountDownLatch loopFree = new CountDownLatch(1);
+        loopOf(old).execute(() -> {
+            try {
+                loopFree.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        ExecutorService signalling = Executors.newSingleThreadExecutor();
+        resources.add(signalling::shutdownNow);
+
+        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> relay.release(first.id()), "release with the loop busy");
+        assertThat(relay.freePortPairs()).as("the ports count as free at once").isEqualTo(2);
+        Future<RelaySession> second = signalling.submit(() -> relay.create("call-2"));
+        loopFree.countDown();
+
+        RelayStream reused = second.get(10, TimeUnit.SECONDS).streams().get(0);
+        assertThat(List.of(reused.rtpPort(Side.A), reused.rtpPort(Side.B))).isEqualTo(ports);
     }
 
     @Test
@@ -366,8 +406,10 @@ class NettyMediaRelayTest {
     }
 
     @Test
-    void closeReleasesEverySession() throws Exception {
-        NettyMediaRelay relay = relay(8, clock, RelayTransport.best());
+    void closeReleasesEverySessionAndClosesEverySocket() throws Exception {
+        int firstPort = randomEvenPort(8);
+        NettyMediaRelay relay = relay(firstPort, 8, clock, RelayTransport.best());
+        relay.release(relay.create("call-0").id());
         RelaySession session = relay.create("call-1");
         session.stream(1);
 
@@ -376,6 +418,9 @@ class NettyMediaRelayTest {
         assertThat(relay.sessions()).isEmpty();
         assertThat(relay.freePortPairs()).isEqualTo(8);
         assertThatThrownBy(() -> session.stream(2)).isInstanceOf(IllegalStateException.class);
+        for (int port = firstPort; port < firstPort + 16; port++) {
+            new DatagramSocket(new InetSocketAddress(LOOPBACK, port)).close();
+        }
     }
 
     // --- helpers
@@ -444,6 +489,15 @@ class NettyMediaRelayTest {
     /** Reads event-loop-only state of a leg on its event loop. */
     private static <T> T onLoop(Leg leg, Callable<T> read) throws Exception {
         return leg.channel.eventLoop().submit(read).get();
+    }
+
+    private static EventLoop loopOf(RelayStream stream) {
+        return ((NettyRelaySession.View) stream).stream().eventLoop();
+    }
+
+    /** Returns once the stream's event loop has run the retirement that its release queued there. */
+    private static void awaitRetired(RelayStream stream) throws Exception {
+        loopOf(stream).submit(() -> { }).get(10, TimeUnit.SECONDS);
     }
 
     private static void awaitLatched(RelayStream stream, Side side) {

@@ -221,6 +221,7 @@ class RelayPipelineTest {
     @Test
     void aRetiredStreamForgetsItsCallsClockRates() {
         stream.setClockRates(Side.A, RtpClockRates.fromRtpmaps(List.of("111 opus/48000/2")));
+        stream.stopServing();
         stream.retire();
         stream.serve(null, clock.millis());
         stream.setPeer(Side.B, BOB_SDP, null);
@@ -255,6 +256,10 @@ class RelayPipelineTest {
         release(rtp.get(Side.B).readOutbound());
         receive(rtp, Side.A, MALLORY, rtpPacket(99, 0));
 
+        stream.stopServing();
+        receive(rtp, Side.A, ALICE, rtpPacket(2, 160));
+        assertThat((Object) rtp.get(Side.B).readOutbound()).as("the call's late packet, before retirement").isNull();
+        assertThat(stream.stats(Side.A).packets()).isEqualTo(1);
         stream.retire();
         clock.advance(Duration.ofSeconds(5));
         receive(rtp, Side.A, MALLORY, rtpPacket(2, 160));

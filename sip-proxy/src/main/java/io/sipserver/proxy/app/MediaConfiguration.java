@@ -68,9 +68,9 @@ public class MediaConfiguration {
 
     @Bean
     CallMedia callMedia(MediaRelay relay, RelayProperties relayProps, AdmissionProperties admissionProps,
-            CallAdmission admission, SipExecutors executors) {
+            CallAdmission admission) {
         return new AnchoredCallMedia(relay, relayProps.mode(), new SdpRewriter(),
-                admissionProps.enabled() ? admission : null, executors.relayReleases());
+                admissionProps.enabled() ? admission : null);
     }
 
     /** Media timeout: BYE to both parties, then the call (and its bandwidth and relay session) is released. */

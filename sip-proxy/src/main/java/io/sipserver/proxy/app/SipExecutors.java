@@ -8,12 +8,11 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-/** Threads of the SIP side besides the stack's own: timers, REGISTER response senders, relay releases. */
+/** Threads of the SIP side besides the stack's own: timers and REGISTER response senders. */
 public final class SipExecutors implements AutoCloseable {
 
     private final ScheduledThreadPoolExecutor timers;
     private final ThreadPoolExecutor replies;
-    private final ThreadPoolExecutor relayReleases;
 
     SipExecutors() {
         // Timer C, CANCEL grace, sweeps: short tasks only.
@@ -24,9 +23,6 @@ public final class SipExecutors implements AutoCloseable {
         // queue makes the writer send the reply itself: back-pressure rather than loss.
         replies = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(65536),
                 daemon("sip-replies"), new ThreadPoolExecutor.CallerRunsPolicy());
-        // Closing a call's relay sockets waits for the relay's event loops: not on SIP worker threads.
-        relayReleases = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(65536),
-                daemon("relay-releases"), new ThreadPoolExecutor.CallerRunsPolicy());
     }
 
     public ScheduledExecutorService timers() {
@@ -37,15 +33,10 @@ public final class SipExecutors implements AutoCloseable {
         return replies;
     }
 
-    public ExecutorService relayReleases() {
-        return relayReleases;
-    }
-
     @Override
     public void close() {
         timers.shutdownNow();
         replies.shutdown();
-        relayReleases.shutdown();
     }
 
     private static ThreadFactory daemon(String name) {

@@ -19,7 +19,6 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,20 +37,14 @@ public final class AnchoredCallMedia implements CallMedia {
     private final RelayProperties.Mode mode;
     private final SdpRewriter rewriter;
     private final CallAdmission admission;
-    private final Executor releases;
 
-    /**
-     * @param admission null when admission control is off
-     * @param releases where relay sessions are closed: closing waits for the relay's event loops, which a SIP
-     *     worker thread must not do
-     */
+    /** @param admission null when admission control is off */
     public AnchoredCallMedia(MediaRelay relay, RelayProperties.Mode mode, SdpRewriter rewriter,
-            CallAdmission admission, Executor releases) {
+            CallAdmission admission) {
         this.relay = relay;
         this.mode = mode;
         this.rewriter = rewriter;
         this.admission = admission;
-        this.releases = releases;
     }
 
     @Override
@@ -141,7 +134,7 @@ public final class AnchoredCallMedia implements CallMedia {
         }
         String id = call.relaySessionId();
         if (id != null) {
-            releases.execute(() -> relay.release(id));
+            relay.release(id);
         }
     }
 
