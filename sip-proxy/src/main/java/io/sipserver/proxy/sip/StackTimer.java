@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The stack's transaction timers on a hashed timing wheel, with one thread that runs them. Every INVITE transaction
- * has a periodic 500 ms timer, retransmission timers and a linger timer of seconds, so under load tens of thousands
- * of timers are pending: a heap (java.util.Timer, ScheduledThreadPoolExecutor) costs O(log n) per schedule and cancel
+ * has a periodic 500 ms timer and retransmission timers, and non-INVITE ones timers of up to 32 s (Timer J), so under
+ * load tens of thousands of timers are pending: a heap (java.util.Timer, ScheduledThreadPoolExecutor) costs O(log n) per schedule and cancel
  * under one lock that the SIP threads and the timer thread share; the wheel costs O(1) and takes no lock (a new or
  * cancelled timer goes through a lock-free queue that the timer thread drains on its next tick).
  * <p>
@@ -31,7 +31,7 @@ public final class StackTimer implements SipTimer {
      * times a second whatever the load.
      */
     static final long TICK_MS = 10;
-    /** 1024 ticks = 10.24 s, longer than the 8 s linger timer, so most timers sit in their bucket for one turn. */
+    /** 1024 ticks = 10.24 s: most timers (T1 multiples up to T4 = 5 s) sit in their bucket for less than one turn. */
     private static final int TICKS_PER_WHEEL = 1024;
 
     private static final Logger log = LoggerFactory.getLogger(StackTimer.class);
