@@ -139,7 +139,7 @@ public final class CallRoutingStage implements RequestStage {
         String callerUser = ctx.authenticatedUser() != null ? ctx.authenticatedUser()
                 : from.getAddress().getURI() instanceof SipURI f ? f.getUser() : null;
         CallRecord call = new CallRecord(callId, from.getTag(), from.getAddress().getURI().toString(), aor,
-                callerUser, calleeUser, clock.instant(), topViaBranch(out));
+                callerUser, calleeUser, clock.instant(), SipMessages.topViaBranch(out));
         ContactHeader contact = (ContactHeader) out.getHeader(ContactHeader.NAME);
         call.callerLeg(new CallLeg(contact == null ? null : contact.getAddress().getURI().toString(),
                 ctx.sourceHost(), ctx.sourcePort(), ctx.transport()));
@@ -209,12 +209,7 @@ public final class CallRoutingStage implements RequestStage {
         }
         CallRecord call = calls.find(((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId()).orElse(null);
         return call != null
-                && call.startedBy(((FromHeader) request.getHeader(FromHeader.NAME)).getTag(), topViaBranch(request));
-    }
-
-    private static String topViaBranch(Request request) {
-        ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
-        return via == null ? null : via.getBranch();
+                && call.startedBy(((FromHeader) request.getHeader(FromHeader.NAME)).getTag(), SipMessages.topViaBranch(request));
     }
 
     /** Identifies this request for loop detection (RFC 3261 16.6 step 8): Request-URI, From tag, Call-ID, CSeq. */

@@ -16,7 +16,6 @@ import javax.sip.SipException;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.header.ToHeader;
-import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
@@ -66,7 +65,7 @@ public final class InDialogStage implements RequestStage {
                 setBody(ctx, media.update(call.get(), fromCaller, sdp, false));
             }
             try {
-                proxy.forwardStateless(request, branch(request));
+                proxy.forwardStateless(request, SipMessages.topViaBranch(request));
             } catch (SipException e) {
                 log.debug("ACK not forwarded: {}", e.toString());
             }
@@ -105,7 +104,7 @@ public final class InDialogStage implements RequestStage {
      */
     private void forwardStateless(RequestContext ctx) {
         try {
-            proxy.forwardStateless(ctx.request(), branch(ctx.request()));
+            proxy.forwardStateless(ctx.request(), SipMessages.topViaBranch(ctx.request()));
         } catch (StatefulProxy.NoRouteException e) {
             log.info("no route for in-dialog {}: {}", ctx.method(), e.getMessage());
             ctx.respondStatelessly(404, "Not Found (no route)");
@@ -113,10 +112,6 @@ public final class InDialogStage implements RequestStage {
             log.info("cannot forward in-dialog {}: {}", ctx.method(), e.toString());
             ctx.respondStatelessly(503, "Service Unavailable (next hop unreachable)");
         }
-    }
-
-    private static String branch(Request request) {
-        return ((ViaHeader) request.getHeader(ViaHeader.NAME)).getBranch();
     }
 
     private static void setBody(RequestContext ctx, String sdp) {

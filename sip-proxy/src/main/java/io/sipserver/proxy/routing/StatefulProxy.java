@@ -460,8 +460,7 @@ public final class StatefulProxy {
     }
 
     private static boolean forwardedStatelessly(Response response) {
-        ViaHeader via = (ViaHeader) response.getHeader(ViaHeader.NAME);
-        String branch = via == null ? null : via.getBranch();
+        String branch = SipMessages.topViaBranch(response);
         return branch != null && branch.startsWith(STATELESS_BRANCH);
     }
 

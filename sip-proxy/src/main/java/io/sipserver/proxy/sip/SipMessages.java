@@ -205,6 +205,12 @@ public final class SipMessages {
         return BRANCH_COOKIE + loopKey + "." + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
     }
 
+    /** The branch of the message's top Via; null when it has no Via or the Via no branch. */
+    public static String topViaBranch(Message message) {
+        ViaHeader via = (ViaHeader) message.getHeader(ViaHeader.NAME);
+        return via == null ? null : via.getBranch();
+    }
+
     /** Decrements Max-Forwards (adds 70 when missing). */
     public void decrementMaxForwards(Request request) {
         MaxForwardsHeader mf = (MaxForwardsHeader) request.getHeader(MaxForwardsHeader.NAME);
