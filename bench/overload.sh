@@ -2,18 +2,18 @@
 # Overload benchmark of our server: offered call rates at 1x, 1.5x, 2x and 3x the highest sustainable rate.
 #   ./mvnw -DskipTests package && MAX_RATE=1000 bench/overload.sh
 # Starts sip-proxy/target/sip-proxy.jar as calls.sh does (AUTH=0: 127.0.0.1 trusted, Kamailio's caller, no INVITE
-# challenge; admission on with loopback's location), then for each factor runs the shared bench's run-calls.sh for
+# challenge; admission on with loopback's location; RELAY=always (default) or never as in calls.sh), then for each factor runs the shared bench's run-calls.sh for
 # DURATION s at MAX_RATE x factor with bench/scenarios/call-overload.xml (call.xml plus a branch that ACKs a 503 and
 # ends the call). Prints, per step: offered and achieved rate, calls completed per second (200 + BYE), the share
 # of calls refused with 503, failed calls (timeouts, unexpected messages), setup p50/p99 of completed calls and the
 # p99 time to the 503.
 # MAX_RATE: the highest sustainable rate from bench/calls.sh (AUTH=0); when unset, find-max runs first (which also
 # warms the JVM up); when set, a WARMUP s run at half of it comes first and is not reported.
-# Env: MAX_RATE= FACTORS="1 1.5 2 3" DURATION=20 GAP=15 WARMUP=30 SIP_PORT=15066 HTTP_PORT=18080 JAVA_OPTS="-XX:MaxTenuringThreshold=0 -Xms2g -Xmx2g -XX:+AlwaysPreTouch" JAR=...
+# Env: MAX_RATE= RELAY=always FACTORS="1 1.5 2 3" DURATION=20 GAP=15 WARMUP=30 SIP_PORT=15066 HTTP_PORT=18080 JAVA_OPTS="-XX:MaxTenuringThreshold=0 -Xms2g -Xmx2g -XX:+AlwaysPreTouch" JAR=...
 set -euo pipefail
 source "$(dirname "$0")/server-lib.sh"
 bench_lock "$@"
-REPRODUCE="$(env_of MAX_RATE FACTORS DURATION GAP WARMUP SIP_PORT HTTP_PORT JAVA_OPTS JAR SHARED_BENCH)bench/overload.sh"
+REPRODUCE="$(env_of MAX_RATE RELAY FACTORS DURATION GAP WARMUP SIP_PORT HTTP_PORT RELAY_PORT_MIN RELAY_PORT_MAX JAVA_OPTS JAR SHARED_BENCH)bench/overload.sh"
 FACTORS=${FACTORS:-1 1.5 2 3}; DURATION=${DURATION:-20}; GAP=${GAP:-15}
 new_run_dir overload
 make_harness "$RUN_DIR/harness"
@@ -21,7 +21,8 @@ rm "$RUN_DIR/harness/scenarios/call.xml"
 cp "$REPO/bench/scenarios/call-overload.xml" "$RUN_DIR/harness/scenarios/call.xml"
 trap server_stop EXIT
 export AUTH=1 PASSWORD                    # the callee's REGISTER (run-calls.sh)
-server_start --sip.trusted-peers=127.0.0.1/32
+RELAY=$(relay_mode)
+server_start --sip.trusted-peers=127.0.0.1/32 --relay.mode="$RELAY"
 echo "server pid $SERVER_PID: $(cat "$RUN_DIR/server-cmd.txt")"
 provision_users callee caller
 api_post /api/locations '{"name":"bench-loopback","cidrs":["127.0.0.0/8"],"bandwidthKbps":100000000}' >/dev/null
@@ -70,7 +71,7 @@ done
 
 cat <<EOF | tee "$RUN_DIR/summary.txt"
 
-== our server under overload: calls INVITE..BYE (1 s hold), no INVITE auth, admission on, loopback, $(nproc) cores shared with SIPp ==
+== our server under overload: calls INVITE..BYE (1 s hold), no INVITE auth, admission on, relay $RELAY, loopback, $(nproc) cores shared with SIPp ==
 MAX_RATE (highest sustainable) = $MAX_RATE calls/s; times in ms (SIPp, 1 ms granular)
 $(cat "$RUN_DIR/table.txt")
 live calls left at the end: $(api_get /api/calls | jq length)

@@ -59,6 +59,14 @@ server_start() {
   done
 }
 
+# relay_mode -> RELAY (always, the default: every call's media anchored at the relay; never: signalling only, as
+# Kamailio without rtpengine is measured), for server_start --relay.mode
+relay_mode() {
+  local mode=${RELAY:-always}
+  [[ $mode == always || $mode == never ]] || die "RELAY must be always or never"
+  echo "$mode"
+}
+
 # server_stop: TERM (graceful shutdown), KILL after 30 s. For trap EXIT.
 server_stop() {
   [[ -n $SERVER_PID ]] || return 0
