@@ -25,6 +25,8 @@ import org.springframework.validation.annotation.Validated;
  * @param threadPoolSize JAIN-SIP worker threads that parse and run the listener
  * @param trustedPeers CIDR ranges whose requests skip digest authentication
  * @param timerC how long an INVITE branch may stay unanswered before the proxy gives up (RFC 3261 16.8)
+ * @param ackTimeout a call whose 2xx no ACK followed is forgotten (and its bandwidth and relay released) after this:
+ *     by then its callee has given up on it (RFC 3261 13.3.1.4: 64*T1 of 2xx retransmissions, then BYE)
  * @param dialogTimeout a call whose BYE was never seen is forgotten (and its bandwidth and relay released) after this
  * @param auth digest authentication settings
  */
@@ -40,6 +42,7 @@ public record SipProperties(
         @DefaultValue("8") @Min(1) @Max(256) int threadPoolSize,
         @DefaultValue({}) @NotNull List<@Cidr String> trustedPeers,
         @DefaultValue("180s") @NotNull Duration timerC,
+        @DefaultValue("32s") @NotNull Duration ackTimeout,
         @DefaultValue("12h") @NotNull Duration dialogTimeout,
         @DefaultValue @Valid @NotNull Auth auth) {
 

@@ -129,7 +129,10 @@ public class SipServerConfiguration {
             RegistrarProperties registrar, SipProperties sip) {
         return new Housekeeping(executors.timers(), registrar.sweepInterval(), () -> {
             locations.sweep();
-            calls.expire(sip.timerC().plus(EARLY_CALL_MARGIN), sip.dialogTimeout());
+            int ended = calls.expire(sip.timerC().plus(EARLY_CALL_MARGIN), sip.ackTimeout(), sip.dialogTimeout());
+            if (ended > 0) {
+                log.info("forgot {} calls whose end was never seen (no final response, no ACK or no BYE)", ended);
+            }
             int names = HeaderNameCache.trim();
             if (names > 0) {
                 log.info("emptied JAIN-SIP's header name cache at {} names (made-up header names)", names);

@@ -26,6 +26,7 @@ public final class CallRecord {
     private volatile String toTag;
     private volatile CallState state = CallState.TRYING;
     private volatile Instant answeredAt;
+    private volatile boolean acknowledged;
     private volatile String relaySessionId;
     private volatile double bandwidthKbps;
     private volatile CallLeg callerLeg;
@@ -86,6 +87,15 @@ public final class CallRecord {
 
     public CallState state() {
         return state;
+    }
+
+    /** Whether an ACK has passed in this call's dialog, i.e. its answer reached the caller. */
+    public boolean acknowledged() {
+        return acknowledged;
+    }
+
+    public void acknowledge() {
+        acknowledged = true;
     }
 
     public String relaySessionId() {

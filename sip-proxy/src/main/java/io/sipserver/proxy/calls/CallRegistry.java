@@ -84,14 +84,17 @@ public final class CallRegistry {
 
     /**
      * Ends calls that outlived their limits: unanswered ones after {@code earlyLimit} (a lost final response),
-     * confirmed ones after {@code dialogLimit} (a lost BYE). Returns how many ended.
+     * answered ones that no ACK followed after {@code ackLimit} (the caller never took the answer: a caller that
+     * gave up, or a lost 2xx; otherwise nothing would end them before {@code dialogLimit}), confirmed ones after
+     * {@code dialogLimit} (a lost BYE). Returns how many ended.
      */
-    public int expire(Duration earlyLimit, Duration dialogLimit) {
+    public int expire(Duration earlyLimit, Duration ackLimit, Duration dialogLimit) {
         Instant now = clock.instant();
         List<String> stale = new ArrayList<>();
         for (CallRecord c : calls.values()) {
-            Instant since = c.state() == CallState.CONFIRMED ? c.answeredAt() : c.startedAt();
-            Duration limit = c.state() == CallState.CONFIRMED ? dialogLimit : earlyLimit;
+            boolean answered = c.state() == CallState.CONFIRMED;
+            Instant since = answered ? c.answeredAt() : c.startedAt();
+            Duration limit = !answered ? earlyLimit : c.acknowledged() ? dialogLimit : ackLimit;
             if (since != null && since.plus(limit).isBefore(now)) {
                 stale.add(c.callId());
             }

@@ -60,6 +60,7 @@ public final class InDialogStage implements RequestStage {
         boolean fromCaller = call.map(c -> c.isFromCaller(((FromHeader) request.getHeader(FromHeader.NAME)).getTag()))
                 .orElse(true);
         if (ctx.is(Request.ACK)) {
+            call.ifPresent(CallRecord::acknowledge);
             String sdp = SipMessages.sdpBody(request);
             if (sdp != null && call.isPresent()) {
                 setBody(ctx, media.update(call.get(), fromCaller, sdp, false));

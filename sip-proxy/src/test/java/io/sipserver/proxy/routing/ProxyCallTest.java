@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import gov.nist.javax.sip.message.SIPRequest;
+import io.sipserver.config.testing.MutableClock;
 import io.sipserver.proxy.calls.CallRegistry;
 import io.sipserver.proxy.calls.CallState;
 import io.sipserver.proxy.sip.SipStackRuntime;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sip.ClientTransaction;
 import javax.sip.RequestEvent;
+import javax.sip.header.CallIdHeader;
 import javax.sip.header.RecordRouteHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -41,6 +43,7 @@ class ProxyCallTest {
     static void props(DynamicPropertyRegistry registry) {
         sipPort = TestServer.properties(registry);
         registry.add("sip.timer-c", () -> "3s");
+        registry.add("registrar.sweep-interval", () -> "500ms");
     }
 
     @Autowired
@@ -51,6 +54,9 @@ class ProxyCallTest {
 
     @Autowired
     SipStackRuntime stack;
+
+    @Autowired
+    MutableClock clock;
 
     private final List<TestUserAgent> agents = new ArrayList<>();
 
@@ -148,6 +154,25 @@ class ProxyCallTest {
         bob.reply(bob.awaitRequest(Request.BYE), 200, null);
         assertThat(alice.awaitStatus(200)).isNotNull();
         assertThat(calls.list()).isEmpty();
+    }
+
+    @Test
+    void anAnsweredCallThatTheCallerNeverAcknowledgesIsForgottenAfterTheAckTimeout() throws Exception {
+        TestUserAgent alice = registered(newUser(), "udp");
+        TestUserAgent bob = registered(newUser(), "udp");
+        Request invite = alice.inviteWithAuth(bob.user(), sdp(4000, "sendrecv"));
+        String callId = ((CallIdHeader) invite.getHeader(CallIdHeader.NAME)).getCallId();
+        bob.reply(bob.awaitRequest(Request.INVITE), 200, sdp(5000, "sendrecv"));
+        assertThat(alice.awaitStatus(200)).isNotNull();
+        assertThat(calls.find(callId)).as("answered").hasValueSatisfying(c -> assertThat(c.state())
+                .isEqualTo(CallState.CONFIRMED));
+
+        // No ACK: the caller gave up on the call. Without the ACK limit it would stay until sip.dialog-timeout (12 h).
+        clock.advance(Duration.ofSeconds(20));
+        Thread.sleep(1000);
+        assertThat(calls.find(callId)).as("kept within sip.ack-timeout (32 s)").isPresent();
+        clock.advance(Duration.ofSeconds(13));
+        await().atMost(Duration.ofSeconds(5)).until(() -> calls.find(callId).isEmpty());
     }
 
     @Test
