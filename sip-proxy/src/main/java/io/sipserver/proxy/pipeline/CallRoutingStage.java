@@ -37,7 +37,8 @@ import javax.sip.message.Response;
 /**
  * Initial requests to a user of our domain (Kamailio's AUTH, LOCATION and RELAY blocks): Max-Forwards and loop
  * checks, digest authentication of the caller (407) unless it is a trusted peer, location lookup (404 / 480),
- * media admission and relay for INVITE, then stateful forwarding to every binding, highest q first.
+ * media admission and relay for INVITE, then stateful forwarding to every binding, highest q first. What is refused
+ * before authentication (483, 482, 407) is answered statelessly; from the credentials on, through the transaction.
  */
 public final class CallRoutingStage implements RequestStage {
 
@@ -76,12 +77,12 @@ public final class CallRoutingStage implements RequestStage {
         }
         MaxForwardsHeader mf = (MaxForwardsHeader) request.getHeader(MaxForwardsHeader.NAME);
         if (mf != null && mf.getMaxForwards() <= 0) {
-            ctx.respond(483, "Too Many Hops");
+            ctx.respondStatelessly(483, "Too Many Hops");
             return true;
         }
         String loopKey = loopKey(request);
         if (isLooping(request, loopKey)) {
-            ctx.respond(482, "Loop Detected");
+            ctx.respondStatelessly(482, "Loop Detected");
             return true;
         }
         if (!isTrusted(ctx.sourceAddress())) {

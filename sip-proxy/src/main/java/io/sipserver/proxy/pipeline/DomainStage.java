@@ -6,7 +6,7 @@ import javax.sip.message.Request;
 
 /**
  * Initial requests: drop our own pre-loaded Route entries, then refuse requests for domains we do not serve (403),
- * so the server is no open relay.
+ * so the server is no open relay; statelessly, so that a scanner's requests leave nothing behind.
  */
 public final class DomainStage implements RequestStage {
 
@@ -24,7 +24,7 @@ public final class DomainStage implements RequestStage {
             return false;
         }
         if (!ctx.is(Request.ACK)) {
-            ctx.respond(403, "Forbidden (relaying denied)");
+            ctx.respondStatelessly(403, "Forbidden (relaying denied)");
         }
         return true;
     }

@@ -8,7 +8,8 @@ import javax.sip.message.Response;
 
 /**
  * Requests whose Request-URI is the server itself (no user part): OPTIONS keep-alives and monitoring get 200;
- * anything else addressed to the server has nothing to reach.
+ * anything else addressed to the server has nothing to reach. Answered statelessly, as Kamailio's sl_send_reply does:
+ * every phone's keep-alive would otherwise hold a server transaction until Timer J (32 s over UDP).
  */
 public final class OwnRequestStage implements RequestStage {
 
@@ -28,9 +29,9 @@ public final class OwnRequestStage implements RequestStage {
                 r.addHeader(ctx.sip().headers().createAllowHeader(method));
             }
             r.addHeader(ctx.sip().headers().createAcceptHeader("application", "sdp"));
-            ctx.respond(r);
+            ctx.respondStatelessly(r);
         } else if (!ctx.is(Request.ACK)) {
-            ctx.respond(404, "Not Found (no user in Request-URI)");
+            ctx.respondStatelessly(404, "Not Found (no user in Request-URI)");
         }
         return true;
     }

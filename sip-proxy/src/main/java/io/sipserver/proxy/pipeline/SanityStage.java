@@ -6,7 +6,8 @@ import javax.sip.message.Request;
 
 /**
  * Request checks before any routing (Kamailio's REQINIT): a SIP Request-URI, no proxy extension we do not
- * support. Size limits are enforced by the stack (sip.max-message-size).
+ * support. Size limits are enforced by the stack (sip.max-message-size). Refusals go without a server transaction:
+ * a request refused at once leaves nothing behind.
  */
 public final class SanityStage implements RequestStage {
 
@@ -15,7 +16,7 @@ public final class SanityStage implements RequestStage {
         URI uri = ctx.request().getRequestURI();
         if (!uri.isSipURI()) {
             if (!ctx.is(Request.ACK)) {
-                ctx.respond(416, "Unsupported URI Scheme");
+                ctx.respondStatelessly(416, "Unsupported URI Scheme");
             }
             return true;
         }
@@ -27,7 +28,7 @@ public final class SanityStage implements RequestStage {
             } catch (java.text.ParseException e) {
                 throw new IllegalArgumentException("bad Proxy-Require header", e);
             }
-            ctx.respond(r);
+            ctx.respondStatelessly(r);
             return true;
         }
         return false;

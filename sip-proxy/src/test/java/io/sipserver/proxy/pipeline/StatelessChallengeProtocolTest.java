@@ -35,6 +35,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -45,7 +46,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * Digest challenges are sent without a server transaction, as Kamailio's sl_send_reply does, over real sockets: the
  * 401 and the 407 leave no transaction in the stack, a retransmission is challenged afresh, the answer goes where
  * the top Via's received/rport point, the ACK for a 407 is dropped, and the authenticated request that follows is
- * served statefully.
+ * served statefully. So do the other answers given before a request has any state here: keep-alives and refusals.
  */
 @ServerTest
 class StatelessChallengeProtocolTest {
@@ -138,6 +139,25 @@ class StatelessChallengeProtocolTest {
         // there are none, and Timer J is zero.
         assertThat(stack.hasServerTransaction((SIPRequest) authenticated.getRequest()))
                 .isEqualTo(transport.equals("udp"));
+    }
+
+    @ParameterizedTest(name = "{0} {1}, Max-Forwards {2}: {3}")
+    @CsvSource({
+        "OPTIONS, sip:SELF, 70, 200",            // keep-alive to the server
+        "INVITE, sip:bob@example.net, 70, 403",  // a domain we do not serve
+        "INVITE, sip:SELF, 70, 404",             // no user in the Request-URI
+        "INVITE, sip:bob@DOMAIN, 0, 483"})       // no hops left
+    void keepAlivesAndEarlyRefusalsLeaveNoTransaction(String method, String uri, int maxForwards, int status)
+            throws Exception {
+        TestUserAgent ua = agent(newUser(), "udp");
+        String target = uri.replace("SELF", "127.0.0.1:" + sipPort).replace("DOMAIN", TestServer.DOMAIN);
+        Request request = ua.request(method, target, target, TestUserAgent.newCallId());
+        ua.maxForwards(request, maxForwards);
+
+        ClientTransaction sent = ua.send(request);
+
+        assertThat(ua.finalResponse().getStatusCode()).isEqualTo(status);
+        assertThat(stack.hasServerTransaction((SIPRequest) sent.getRequest())).isFalse();
     }
 
     @Test
