@@ -15,7 +15,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param enabled refuse new INVITEs and REGISTERs when overloaded; when false, only the hard bounds below hold
  * @param maxDelay when even the quickest UDP message of the last 250 ms took longer than this from arrival until
- *        processed (a standing delay), the server is behind...
+ *        processed (a standing delay), the server is behind... (a request and its answer each wait in the queue, so
+ *        the bound is well below T1 = 500 ms, when clients retransmit)
  * @param minQueued ...when at least this many messages wait too: a few messages that waited long are a pause of the
  *        JVM (start-up, garbage collection), not load
  * @param maxServerTransactions above this many live server transactions, new INVITEs and REGISTERs are refused
@@ -26,7 +27,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties(prefix = "sip.overload")
 public record OverloadProperties(
         @DefaultValue("true") boolean enabled,
-        @DefaultValue("200ms") @NotNull Duration maxDelay,
+        @DefaultValue("100ms") @NotNull Duration maxDelay,
         @DefaultValue("64") @Min(1) int minQueued,
         @DefaultValue("100000") @Min(100) int maxServerTransactions,
         @DefaultValue("20000") @Min(100) @Max(10_000_000) int queueCapacity,
