@@ -60,11 +60,7 @@ class OverloadProtocolTest {
     @Test
     void fullTransactionTableRefusesNewWorkButNotCallsInProgress() throws Exception {
         try (RawPeer peer = new RawPeer()) {
-            // Each OPTIONS to the server leaves a server transaction behind for Timer J (5 s).
-            for (int i = 0; i < MAX_TRANSACTIONS + 20; i++) {
-                peer.send(peer.request("OPTIONS", "sip:" + TestServer.DOMAIN, null));
-            }
-            peer.awaitCount(200, MAX_TRANSACTIONS);
+            fillTransactionTable(peer);
 
             peer.send(peer.request("REGISTER", "sip:" + TestServer.DOMAIN, null));
             peer.send(peer.request("INVITE", "sip:somebody@" + TestServer.DOMAIN, null));
@@ -84,10 +80,7 @@ class OverloadProtocolTest {
     void refusesAnInviteUnparsedAndDropsItsAckWhileInDialogRequestsPass() throws Exception {
         try (RawPeer peer = new RawPeer(); DatagramSocket elsewhere = new DatagramSocket(0,
                 InetAddress.getLoopbackAddress())) {
-            for (int i = 0; i < MAX_TRANSACTIONS + 20; i++) {
-                peer.send(peer.request("OPTIONS", "sip:" + TestServer.DOMAIN, null));
-            }
-            peer.awaitCount(200, MAX_TRANSACTIONS);
+            fillTransactionTable(peer);
             long invites = traffic.requestsReceived(SipMethod.INVITE);
             long acks = traffic.requestsReceived(SipMethod.ACK);
             long refusals = traffic.responses(Direction.SENT, SipMethod.INVITE, 503);
@@ -136,12 +129,7 @@ class OverloadProtocolTest {
     @Test
     void recoversByItselfAfterABurstFarBeyondCapacity() throws Exception {
         try (RawPeer peer = new RawPeer()) {
-            // Answers to unauthenticated REGISTERs are stateless and take no table space, so OPTIONS to the server
-            // (each answered through a transaction that lingers for Timer J) fill the table first.
-            for (int i = 0; i < MAX_TRANSACTIONS + 20; i++) {
-                peer.send(peer.request("OPTIONS", "sip:" + TestServer.DOMAIN, null));
-            }
-            peer.awaitCount(200, MAX_TRANSACTIONS);
+            fillTransactionTable(peer);
             // Bounded: 20,000 REGISTERs as fast as one socket sends them. They are shed with 503 (or dropped on
             // arrival when the 200-datagram queue is full): nothing queues without bound.
             for (int i = 0; i < 20_000; i++) {
@@ -150,6 +138,18 @@ class OverloadProtocolTest {
             peer.awaitCount(503, 1);
         }
         assertServesAgain();
+    }
+
+    /**
+     * Fills the server transaction table beyond its bound: each CANCEL that matches no INVITE is answered 481 through
+     * a server transaction that lingers for Timer J (5 s). (Challenges, keep-alives and early refusals are stateless
+     * and take no table space.)
+     */
+    private static void fillTransactionTable(RawPeer peer) throws Exception {
+        for (int i = 0; i < MAX_TRANSACTIONS + 20; i++) {
+            peer.send(peer.request("CANCEL", "sip:somebody@" + TestServer.DOMAIN, null));
+        }
+        peer.awaitCount(481, MAX_TRANSACTIONS);
     }
 
     /** A phone registers normally (challenge, credentials, 200) once the transactions of the load have ended. */
