@@ -9,7 +9,7 @@ import javax.sip.message.Response;
 /**
  * Requests whose Request-URI is the server itself (no user part): OPTIONS keep-alives and monitoring get 200;
  * anything else addressed to the server has nothing to reach. Answered statelessly, as Kamailio's sl_send_reply does:
- * every phone's keep-alive would otherwise hold a server transaction until Timer J (32 s over UDP).
+ * every phone's keep-alive would otherwise hold a server transaction until Timer J (5 s here, see RequestContext).
  */
 public final class OwnRequestStage implements RequestStage {
 
