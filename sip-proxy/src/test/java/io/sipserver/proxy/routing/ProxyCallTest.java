@@ -92,6 +92,20 @@ class ProxyCallTest {
         return raw == null ? "" : new String(raw);
     }
 
+    private record Answered(TestUserAgent caller, TestUserAgent callee, Request invite, Response ok) {
+    }
+
+    /** Two registered UDP users; the first calls the second, who answers 200 (not acknowledged yet). */
+    private Answered answeredCall() throws Exception {
+        TestUserAgent alice = registered(newUser(), "udp");
+        TestUserAgent bob = registered(newUser(), "udp");
+        Request invite = alice.inviteWithAuth(bob.user(), sdp(4000, "sendrecv"));
+        bob.reply(bob.awaitRequest(Request.INVITE), 200, sdp(5000, "sendrecv"));
+        Response ok = alice.awaitStatus(200);
+        assertThat(ok).as("200 at the caller").isNotNull();
+        return new Answered(alice, bob, invite, ok);
+    }
+
     /** Places an authenticated call and waits until the callee has the INVITE. */
     private RequestEvent ring(TestUserAgent caller, TestUserAgent callee) throws Exception {
         caller.inviteWithAuth(callee.user(), sdp(4000, "sendrecv"));
@@ -134,11 +148,11 @@ class ProxyCallTest {
 
     @Test
     void inviteRetransmittedAfterItsTransactionIsGoneIsAbsorbedByTheLiveCall() throws Exception {
-        TestUserAgent alice = registered(newUser(), "udp");
-        TestUserAgent bob = registered(newUser(), "udp");
-        Request invite = alice.inviteWithAuth(bob.user(), sdp(4000, "sendrecv"));
-        bob.reply(bob.awaitRequest(Request.INVITE), 200, sdp(5000, "sendrecv"));
-        Response ok = alice.awaitStatus(200);
+        Answered call = answeredCall();
+        TestUserAgent alice = call.caller();
+        TestUserAgent bob = call.callee();
+        Request invite = call.invite();
+        Response ok = call.ok();
         alice.ack(ok, invite);
         assertThat(bob.awaitRequest(Request.ACK)).isNotNull();
         // Once its 2xx has gone upstream, the INVITE's server transaction is forgotten (no linger) ...
@@ -158,12 +172,7 @@ class ProxyCallTest {
 
     @Test
     void anAnsweredCallThatTheCallerNeverAcknowledgesIsForgottenAfterTheAckTimeout() throws Exception {
-        TestUserAgent alice = registered(newUser(), "udp");
-        TestUserAgent bob = registered(newUser(), "udp");
-        Request invite = alice.inviteWithAuth(bob.user(), sdp(4000, "sendrecv"));
-        String callId = ((CallIdHeader) invite.getHeader(CallIdHeader.NAME)).getCallId();
-        bob.reply(bob.awaitRequest(Request.INVITE), 200, sdp(5000, "sendrecv"));
-        assertThat(alice.awaitStatus(200)).isNotNull();
+        String callId = ((CallIdHeader) answeredCall().invite().getHeader(CallIdHeader.NAME)).getCallId();
         assertThat(calls.find(callId)).as("answered").hasValueSatisfying(c -> assertThat(c.state())
                 .isEqualTo(CallState.CONFIRMED));
 
