@@ -8,8 +8,9 @@ public sealed interface AuthResult {
     }
 
     /**
-     * The response was right but the nonce is no longer usable (expired, or evicted from the nonce-count
-     * table): re-challenge with {@code stale=true} so the client retries without asking the user.
+     * The response was right but the nonce is no longer usable (expired, evicted from the nonce-count table, or
+     * its nonce count already used): re-challenge with {@code stale=true} so the client retries without asking the
+     * user. Not a failed attempt: whoever sent it knows the password or copied a request that did.
      */
     record Stale() implements AuthResult {
     }

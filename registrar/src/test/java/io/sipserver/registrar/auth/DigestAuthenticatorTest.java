@@ -60,7 +60,7 @@ class DigestAuthenticatorTest {
         DigestCredentials parsed = DigestCredentials.parse(credentials(MD5, "alice", "s3cret", nonce, "00000001"));
 
         assertThat(auth.verify(parsed, "REGISTER")).isEqualTo(new AuthResult.Authenticated("alice"));
-        assertThat(auth.verify(parsed, "REGISTER")).isEqualTo(new AuthResult.Rejected("nonce count 00000001 replayed"));
+        assertThat(auth.verify(parsed, "REGISTER")).as("replayed").isEqualTo(new AuthResult.Stale());
     }
 
     @Test
@@ -112,10 +112,12 @@ class DigestAuthenticatorTest {
         assertThat(auth.verify(credentials(MD5, "alice", "s3cret", nonce, "00000001"), "REGISTER"))
                 .isInstanceOf(AuthResult.Authenticated.class);
         assertThat(auth.verify(credentials(MD5, "alice", "s3cret", nonce, "00000001"), "REGISTER"))
-                .isEqualTo(new AuthResult.Rejected("nonce count 00000001 replayed"));
+                .as("replayed").isEqualTo(new AuthResult.Stale());
         assertThat(auth.verify(credentials(MD5, "alice", "s3cret", nonce, "0000000a"), "REGISTER"))
                 .isInstanceOf(AuthResult.Authenticated.class);
         assertThat(auth.verify(credentials(MD5, "alice", "s3cret", nonce, "00000009"), "REGISTER"))
+                .as("lower than the last").isEqualTo(new AuthResult.Stale());
+        assertThat(auth.verify(credentials(MD5, "alice", "wrong", nonce, "0000000b"), "REGISTER"))
                 .isInstanceOf(AuthResult.Rejected.class);
     }
 

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * Challenges and lockout refusals are sent statelessly: a request without credentials creates no transaction
  * here, and its retransmission gets a fresh challenge. A request with credentials gets its server transaction
  * before they are checked, so that a retransmission racing its original is dropped as a duplicate instead of being
- * refused as a replay of the same nonce count, and retransmissions of a refusal held back are absorbed.
+ * challenged again as a replay of the same nonce count, and retransmissions of a refusal held back are absorbed. A
+ * used nonce count with the right response is challenged with stale=true and is not a failed attempt: a phone
+ * whose 200 was lost retransmits for 32 s, and its copies must not lock its address out.
  */
 public final class DigestChallenger {
 

@@ -80,7 +80,7 @@ public final class RegisterStage implements RequestStage {
             return true;
         }
         // An authenticated request has its server transaction, which absorbs retransmissions while the answer is
-        // pending and afterwards: a retransmission carries the same nonce count, which the replay check refuses.
+        // pending and for Timer J afterwards; a later copy carries a used nonce count and is challenged afresh.
         String user = digest.authenticate(ctx, DigestChallenger.Kind.REGISTRAR);
         if (user == null) {
             return true;

@@ -15,6 +15,8 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sip.RequestEvent;
 import javax.sip.header.RetryAfterHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.header.WWWAuthenticateHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.junit.jupiter.api.AfterEach;
@@ -149,6 +151,31 @@ class ProtectionProtocolTest {
         clock.advance(LOCK_COOL_DOWN);
         assertThat(rightPasswordSameAddress.register(600, "<" + rightPasswordSameAddress.contact() + ">")
                 .getStatusCode()).as("after the cool-down").isEqualTo(200);
+    }
+
+    @Test
+    void lateCopiesOfAnAcceptedRegisterAreChallengedAgainAndLockNobodyOut() throws Exception {
+        // Over TCP the server transaction ends with its 200, so every copy arrives as new, as a UDP phone's
+        // retransmissions do once Timer J (5 s) is over while its Timer F (32 s) still runs: its 200 was lost.
+        TestUserAgent phone = agent(newUser(), PASSWORD, "tcp", "127.0.0.8");
+        Request register = phone.registerRequest(600, "<" + phone.contact() + ">");
+        phone.send(register);
+        Request authenticated = phone.withCredentials(register, phone.finalResponse(), PASSWORD);
+        phone.send(authenticated);
+        assertThat(phone.finalResponse().getStatusCode()).isEqualTo(200);
+
+        for (int copy = 1; copy <= 4; copy++) { // max-failures is 3
+            Request late = (Request) authenticated.clone();
+            ((ViaHeader) late.getHeader(ViaHeader.NAME)).removeParameter("branch");
+            phone.send(late);
+            Response answer = phone.finalResponse();
+            assertThat(answer.getStatusCode()).as("copy %d", copy).isEqualTo(401);
+            assertThat(answer.getHeader(WWWAuthenticateHeader.NAME).toString()).as("copy %d", copy)
+                    .containsIgnoringCase("stale=true");
+        }
+
+        assertThat(phone.register(600, "<" + phone.contact() + ">").getStatusCode()).as("the phone registers again")
+                .isEqualTo(200);
     }
 
     @Test
