@@ -14,7 +14,7 @@ import org.springframework.validation.annotation.Validated;
  * into a growing queue (RFC 6357's congestion collapse).
  *
  * @param enabled refuse new INVITEs and REGISTERs when overloaded; when false, only the hard bounds below hold
- * @param maxDelay when even the quickest UDP message of the last 250 ms took longer than this from arrival until
+ * @param maxDelay when even the quickest new UDP request of the last 250 ms took longer than this from arrival until
  *        processed (a standing delay), the server is behind... (a request and its answer each wait in the queue, so
  *        the bound is well below T1 = 500 ms, when clients retransmit)
  * @param minQueued ...when at least this many messages wait too: a few messages that waited long are a pause of the

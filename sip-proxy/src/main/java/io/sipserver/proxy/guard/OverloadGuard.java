@@ -12,10 +12,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Refuses new work when the server is behind, so that work already accepted completes (RFC 6357). New INVITEs and
- * REGISTERs get 503 with Retry-After at once from when the receive queue is long and even the quickest messages of
- * the last 250 ms took too long from arrival until processed (a standing delay, not a passing pause) until that
+ * REGISTERs get 503 with Retry-After at once from when the receive queue is long and even the quickest new requests
+ * of the last 250 ms took too long from arrival until processed (a standing delay, not a passing pause) until that
  * delay is short again, or while the server transaction table is above its bound; everything that belongs to calls
- * in progress (ACK, BYE, CANCEL, re-INVITEs, responses) still passes. Starting to refuse is logged as a warning,
+ * in progress (ACK, BYE, CANCEL, re-INVITEs, responses) still passes, and is served before new requests (see
+ * {@code UdpReceiveQueue}), so new work is what waits when the server is behind. Starting to refuse is logged as a warning,
  * ending as info, so that operators see when and why calls were refused. Over UDP the reader thread refuses from the
  * datagram's bytes before anything is parsed (see {@link NewWorkGuard}), so a refusal costs a scan and one datagram,
  * far less than routing a request, and refusing keeps up with offered load far above what the server can route.
@@ -26,7 +27,7 @@ public final class OverloadGuard implements NewWorkGuard {
 
     /** What the guard reads off the running stack. */
     public interface Load {
-        /** Standing delay: the shortest time a message took from arrival until processed, lately, in milliseconds. */
+        /** Standing delay: the shortest time a new request took from arrival until processed, lately, in ms. */
         long delayMillis();
 
         /** Messages waiting for a worker now. */

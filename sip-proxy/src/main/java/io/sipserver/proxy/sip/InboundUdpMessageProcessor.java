@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * datagram's own length: the RI allocates a fresh buffer of the maximum message size (16 KB) for each datagram,
  * which under call load was over a quarter of all the memory the server allocated, and every such buffer that
  * waits in the queue through a garbage collection gets copied by it. And before queuing a datagram, its reader
- * lets {@link RawRefusals} refuse new work under overload and drop the ACKs of refusals, unparsed.
+ * lets {@link RawRefusals} refuse new work under overload and drop the ACKs of refusals, unparsed, and tell new
+ * work from work in progress, which the queue serves first.
  */
 final class InboundUdpMessageProcessor extends UDPMessageProcessor {
 
@@ -80,13 +81,21 @@ final class InboundUdpMessageProcessor extends UDPMessageProcessor {
                 reception.setLength(buffer.length);
                 sock.receive(reception);
                 int length = reception.getLength();
-                if (length <= maxMessageSize && rawRefusals.handled(buffer, length, reception.getAddress(),
-                        reception.getPort(), sock)) {
+                RawRefusals.Disposition disposition = length <= maxMessageSize
+                        ? rawRefusals.handled(buffer, length, reception.getAddress(), reception.getPort(), sock)
+                        : RawRefusals.Disposition.QUEUE;
+                if (disposition == RawRefusals.Disposition.DONE) {
                     continue;
                 }
                 DatagramPacket datagram = new DatagramPacket(Arrays.copyOf(buffer, length), length,
                         reception.getAddress(), reception.getPort());
-                queue.offer(new DatagramQueuedMessageDispatch(datagram, System.currentTimeMillis()));
+                DatagramQueuedMessageDispatch dispatch = new DatagramQueuedMessageDispatch(datagram,
+                        System.currentTimeMillis());
+                if (disposition == RawRefusals.Disposition.QUEUE_AS_NEW_WORK) {
+                    queue.offerNewWork(dispatch);
+                } else {
+                    queue.offer(dispatch);
+                }
             } catch (SocketException e) {
                 if (!isRunning) {
                     return;

@@ -80,41 +80,49 @@ final class RawRefusals {
         this.traffic = counters;
     }
 
+    /** What the reader does with a datagram after {@link #handled}. */
+    enum Disposition {
+        /** Answered or dropped here. */
+        DONE,
+        /** For the stack: work in progress, or not recognised here. */
+        QUEUE,
+        /** For the stack: a request that starts new work, which waits until nothing else does. */
+        QUEUE_AS_NEW_WORK
+    }
+
     /**
      * Answers or drops the datagram {@code data[0, length)} from {@code source:sourcePort} when it can be, sending
-     * on {@code socket}.
-     *
-     * @return true when done with it here; false when it is for the stack
+     * on {@code socket}, and otherwise says how to queue it.
      */
-    boolean handled(byte[] data, int length, InetAddress source, int sourcePort, DatagramSocket socket) {
+    Disposition handled(byte[] data, int length, InetAddress source, int sourcePort, DatagramSocket socket) {
         if (!request.scan(data, length)) {
-            return false;
+            return Disposition.QUEUE;
         }
         String method = request.method();
         if (Request.ACK.equals(method)) {
             if (!request.toTagStartsWith(REFUSAL_TAG)) {
-                return false;
+                return Disposition.QUEUE;
             }
             traffic.rawRequestReceived(Request.ACK);
-            return true;
+            return Disposition.DONE;
         }
         Gate current = gate;
         if (current == null || Request.INVITE.equals(method) && request.hasToTag() || !request.hasRfc3261Branch()) {
-            return false;
+            return Disposition.QUEUE;
         }
         long branch = request.branchHash();
         GuardVerdict verdict = current.guard().newWorkVerdict();
         if (verdict.passes()) {
             remember(branch);
-            return false;
+            return Disposition.QUEUE_AS_NEW_WORK;
         }
         if (queuedLately(branch) || !(source instanceof Inet4Address)
                 || serverTransactionExists.test(request.transactionKey())) {
-            return false;
+            return Disposition.QUEUE;
         }
         if (!writer.write(request, statusLine(verdict), sourceText(source), sourcePort, REFUSAL_TAG,
                 InboundValve.nextRefusal(), verdict.retryAfterSeconds())) {
-            return false;
+            return Disposition.QUEUE;
         }
         SipTraffic counters = traffic;
         counters.rawRequestReceived(method);
@@ -128,7 +136,7 @@ final class RawRefusals {
         } catch (IOException | RuntimeException e) {
             logFailure(method, e);
         }
-        return true;
+        return Disposition.DONE;
     }
 
     private void remember(long branch) {

@@ -152,7 +152,7 @@ public final class SipStackRuntime implements AutoCloseable {
         throw new IllegalStateException("the stack was created without its InboundValve");
     }
 
-    /** Standing delay of UDP datagrams, arrival until processed (UdpReceiveQueue; the slowest listener), ms. */
+    /** Standing delay of new UDP requests, arrival until processed (UdpReceiveQueue; the slowest listener), ms. */
     public long udpDelayMillis() {
         long longest = 0;
         for (UdpReceiveQueue queue : udpQueues) {

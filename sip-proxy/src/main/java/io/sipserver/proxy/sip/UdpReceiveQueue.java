@@ -2,11 +2,18 @@ package io.sipserver.proxy.sip;
 
 import gov.nist.javax.sip.stack.DatagramQueuedMessageDispatch;
 import java.net.DatagramPacket;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.AbstractQueue;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,25 +22,37 @@ import org.slf4j.LoggerFactory;
  * is unbounded, so a burst the workers cannot absorb grows it until the heap is gone; this one holds at most
  * {@code capacity} datagrams and drops new arrivals beyond that (as a full socket buffer would).
  * <p>
- * It also measures the standing delay that overload control watches: how long datagrams stay in the server, from
- * arrival until their worker is done with them (a worker comes back for the next datagram when it has finished the
+ * It has two lanes. Requests that start new work (an INVITE outside a dialog, a REGISTER: the reader tells them
+ * apart, see {@link RawRefusals}) wait in the second, and a worker takes one only when the first is empty: what
+ * belongs to calls already accepted (responses, ACK, BYE, CANCEL, re-INVITEs) never waits behind new calls. Under
+ * overload a backlog of new INVITEs otherwise held up the ACKs and 200s of the calls in progress past their
+ * clients' 500 ms retransmission timer, and the retransmissions and the calls that failed on them were the
+ * congestion collapse that overload control exists to prevent.
+ * <p>
+ * It also measures the standing delay that overload control watches: how long new work stays in the server, from
+ * arrival until its worker is done with it (a worker comes back for the next datagram when it has finished the
  * last one), and of those the shortest seen over the last {@link #INTERVAL_MILLIS}. That is CoDel's idea (RFC 8289):
- * a backlog that drains within the interval, after a garbage collection or a burst, lets at least one datagram
- * through quickly, so its minimum stays low, while a server that stays behind delays every datagram. Waiting in the
+ * a backlog that drains within the interval, after a garbage collection or a burst, lets at least one request
+ * through quickly, so its minimum stays low, while a server that stays behind delays every one. Waiting in the
  * queue alone would not do: with more workers than cores, an overloaded server keeps its queue short while every
  * worker crawls, time-sliced. An average (tried first) could not tell the two apart: every collection pause of a
- * loaded server pushed it over the bound and refused calls that the server went on to handle. At debug level each
- * interval is logged (datagrams arrived and done, shortest and longest delay, queue length): a slowdown shows as
- * fewer done than arrived, interval after interval; a collection pause as one interval with few done.
+ * loaded server pushed it over the bound and refused calls that the server went on to handle. Only new work is
+ * measured, as it waits for everything else: a server that cannot keep up with its calls in progress delays it
+ * too. At debug level each interval is logged (new requests arrived and done, shortest and longest delay, queue
+ * length): a slowdown shows as fewer done than arrived, interval after interval; a collection pause as one interval
+ * with few done.
  * <p>
  * The listening point reads one byte more than {@code sip.max-message-size}, so that a datagram over the limit is
  * recognisable by its length (the RI would cut it at the limit and parse the stump). Such a datagram never reaches
  * the stack: the worker that takes it hands it to the handler given in {@link #onOversized} (the valve, which
  * answers a request with 513) and goes on with the next one.
+ * <p>
+ * The RI's workers call {@link #take()} and {@link #poll(long, TimeUnit)}, its reader {@link #offer}; the other
+ * collection methods serve tests and tools, and {@link #put} drops rather than blocks, as {@code offer} does.
  */
-public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMessageDispatch> {
+public final class UdpReceiveQueue extends AbstractQueue<DatagramQueuedMessageDispatch>
+        implements BlockingQueue<DatagramQueuedMessageDispatch> {
 
-    private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(UdpReceiveQueue.class);
 
     /**
@@ -43,30 +62,37 @@ public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMes
      */
     static final long INTERVAL_MILLIS = 250;
 
-    private final transient LongAdder dropped = new LongAdder();
-    /** Datagrams offered, queued or dropped. */
-    private final transient LongAdder arrived = new LongAdder();
-    private final transient LongSupplier clock;
+    private final int capacity;
+    private final ConcurrentLinkedQueue<DatagramQueuedMessageDispatch> inProgress = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<DatagramQueuedMessageDispatch> newWork = new ConcurrentLinkedQueue<>();
+    /** One permit per queued datagram: a worker that has one will find a datagram in one of the lanes. */
+    private final Semaphore queued = new Semaphore(0);
+    private final AtomicInteger size = new AtomicInteger();
+
+    private final LongAdder dropped = new LongAdder();
+    /** New requests offered, queued or dropped. */
+    private final LongAdder newArrived = new LongAdder();
+    private final LongSupplier clock;
 
     /** Guards the interval being measured; a worker holds it for a comparison and a store. */
-    private final transient Object windowLock = new Object();
+    private final Object windowLock = new Object();
     private long windowStart;
     private long windowShortest = Long.MAX_VALUE;
-    /** For the debug log of each interval: its longest delay and how many datagrams it finished. */
+    /** For the debug log of each interval: its longest delay and how many new requests it finished. */
     private long windowLongest;
     private int windowFinished;
     private long windowArrivedBefore;
 
-    /** The shortest delay of the last complete interval, in milliseconds. */
+    /** The shortest delay of new work in the last complete interval, in milliseconds. */
     private volatile long standingDelayMillis;
-    /** When a worker last finished a datagram. */
+    /** When a worker last finished a new request. */
     private volatile long lastFinished;
 
-    /** Per worker: arrival time of the datagram it is processing, 0 when none. */
-    private final transient ThreadLocal<long[]> inService = ThreadLocal.withInitial(() -> new long[1]);
+    /** Per worker: arrival time of the new request it is processing, 0 when none. */
+    private final ThreadLocal<long[]> inService = ThreadLocal.withInitial(() -> new long[1]);
 
     private final int maxMessageSize;
-    private transient volatile Consumer<DatagramPacket> oversized = datagram -> { };
+    private volatile Consumer<DatagramPacket> oversized = datagram -> { };
 
     UdpReceiveQueue(int capacity, int maxMessageSize) {
         this(capacity, maxMessageSize, System::currentTimeMillis);
@@ -74,7 +100,7 @@ public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMes
 
     /** {@code clock}: milliseconds, in the time base of the datagrams' reception times. */
     UdpReceiveQueue(int capacity, int maxMessageSize, LongSupplier clock) {
-        super(capacity);
+        this.capacity = capacity;
         this.maxMessageSize = maxMessageSize;
         this.clock = clock;
     }
@@ -84,40 +110,136 @@ public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMes
         this.oversized = handler;
     }
 
+    /** Queues a datagram of work in progress (or one the reader could not classify). */
     @Override
     public boolean offer(DatagramQueuedMessageDispatch message) {
-        arrived.increment();
-        if (super.offer(message)) {
-            return true;
+        return enqueue(inProgress, message);
+    }
+
+    /** Queues a request that starts new work: taken only when nothing else waits, and measured. */
+    public boolean offerNewWork(DatagramQueuedMessageDispatch message) {
+        newArrived.increment();
+        return enqueue(newWork, message);
+    }
+
+    private boolean enqueue(ConcurrentLinkedQueue<DatagramQueuedMessageDispatch> lane,
+            DatagramQueuedMessageDispatch message) {
+        if (size.incrementAndGet() > capacity) {
+            size.decrementAndGet();
+            dropped.increment();
+            return false;
         }
-        dropped.increment();
-        return false;
+        lane.add(message);
+        queued.release();
+        return true;
     }
 
     @Override
     public DatagramQueuedMessageDispatch take() throws InterruptedException {
         long[] current = finishedPrevious();
-        DatagramQueuedMessageDispatch message = super.take();
-        while (handledOversized(message)) {
-            message = super.take();
+        while (true) {
+            queued.acquire();
+            DatagramQueuedMessageDispatch message = next(current);
+            if (!handledOversized(message, current)) {
+                return message;
+            }
         }
-        return started(current, message);
     }
 
     @Override
     public DatagramQueuedMessageDispatch poll(long timeout, TimeUnit unit) throws InterruptedException {
         long[] current = finishedPrevious();
-        DatagramQueuedMessageDispatch message = super.poll(timeout, unit);
+        if (!queued.tryAcquire(timeout, unit)) {
+            return null;
+        }
+        DatagramQueuedMessageDispatch message = next(current);
         // The RI's worker polls again on null.
-        return handledOversized(message) ? null : started(current, message);
+        return handledOversized(message, current) ? null : message;
     }
 
-    private boolean handledOversized(DatagramQueuedMessageDispatch message) {
-        if (message == null || message.packet.getLength() <= maxMessageSize) {
+    @Override
+    public DatagramQueuedMessageDispatch poll() {
+        return queued.tryAcquire() ? next(null) : null;
+    }
+
+    /**
+     * Removes the next datagram, work in progress first, for a caller that holds a permit; marks a new request as
+     * in service in {@code current} when given.
+     */
+    private DatagramQueuedMessageDispatch next(long[] current) {
+        while (true) {
+            DatagramQueuedMessageDispatch message = inProgress.poll();
+            boolean isNew = message == null;
+            if (isNew) {
+                message = newWork.poll();
+            }
+            if (message != null) {
+                size.decrementAndGet();
+                if (current != null) {
+                    current[0] = isNew ? message.getReceptionTime() : 0;
+                }
+                return message;
+            }
+            // Another worker took the datagram of this permit while this one looked at the other lane; the datagram
+            // of that worker's permit is in a lane already.
+            Thread.onSpinWait();
+        }
+    }
+
+    private boolean handledOversized(DatagramQueuedMessageDispatch message, long[] current) {
+        if (message.packet.getLength() <= maxMessageSize) {
             return false;
         }
+        current[0] = 0;
         oversized.accept(message.packet);
         return true;
+    }
+
+    @Override
+    public DatagramQueuedMessageDispatch peek() {
+        DatagramQueuedMessageDispatch message = inProgress.peek();
+        return message != null ? message : newWork.peek();
+    }
+
+    @Override
+    public int size() {
+        return size.get();
+    }
+
+    @Override
+    public Iterator<DatagramQueuedMessageDispatch> iterator() {
+        return Stream.concat(inProgress.stream(), newWork.stream()).iterator();
+    }
+
+    @Override
+    public void put(DatagramQueuedMessageDispatch message) {
+        offer(message);
+    }
+
+    @Override
+    public boolean offer(DatagramQueuedMessageDispatch message, long timeout, TimeUnit unit) {
+        return offer(message);
+    }
+
+    @Override
+    public int remainingCapacity() {
+        return Math.max(0, capacity - size.get());
+    }
+
+    @Override
+    public int drainTo(Collection<? super DatagramQueuedMessageDispatch> target) {
+        return drainTo(target, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public int drainTo(Collection<? super DatagramQueuedMessageDispatch> target, int maxElements) {
+        int n = 0;
+        DatagramQueuedMessageDispatch message;
+        while (n < maxElements && (message = poll()) != null) {
+            target.add(message);
+            n++;
+        }
+        return n;
     }
 
     /** The calling worker is back for more, so the datagram it took last is done. */
@@ -143,7 +265,7 @@ public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMes
             if (elapsed >= INTERVAL_MILLIS) {
                 // After an idle spell the last interval says nothing about now.
                 standingDelayMillis = elapsed < 2 * INTERVAL_MILLIS ? windowShortest : delayMillis;
-                long arrivedNow = arrived.sum();
+                long arrivedNow = newArrived.sum();
                 closedArrived = arrivedNow - windowArrivedBefore;
                 closedShortest = windowShortest;
                 closedLongest = windowLongest;
@@ -165,28 +287,20 @@ public final class UdpReceiveQueue extends LinkedBlockingQueue<DatagramQueuedMes
             }
         }
         if (closedShortest >= 0 && closedLength < 2 * INTERVAL_MILLIS && log.isDebugEnabled()) {
-            log.debug("interval {} ms: {} datagrams arrived, {} done, delay shortest {} longest {} ms, {} queued",
+            log.debug("interval {} ms: {} new requests arrived, {} done, delay shortest {} longest {} ms, {} queued",
                     closedLength, closedArrived, closedFinished, closedShortest, closedLongest, size());
         }
     }
 
-    private static DatagramQueuedMessageDispatch started(long[] current, DatagramQueuedMessageDispatch message) {
-        if (message != null) {
-            current[0] = message.getReceptionTime();
-        }
-        return message;
-    }
-
     /**
-     * The standing delay: the shortest time a datagram took from arrival until processed over the last complete
-     * interval, in milliseconds; 0 when nothing waits and no datagram was finished for two intervals.
+     * The standing delay: the shortest time a new request took from arrival until processed over the last complete
+     * interval, in milliseconds; 0 when no new request waits and none was finished for two intervals.
      */
     public long delayMillis() {
         long delay = standingDelayMillis;
-        // An idle server is not behind, however slow the last datagrams it served were. Without this, a server that
-        // refuses all new work before queuing it (RawRefusals) and has no call in progress would never measure
-        // again, and would refuse for ever.
-        if (delay > 0 && isEmpty() && clock.getAsLong() - lastFinished >= 2 * INTERVAL_MILLIS) {
+        // An idle server is not behind, however slow the last requests it served were. Without this, a server that
+        // refuses all new work before queuing it (RawRefusals) would never measure again, and would refuse for ever.
+        if (delay > 0 && newWork.isEmpty() && clock.getAsLong() - lastFinished >= 2 * INTERVAL_MILLIS) {
             return 0;
         }
         return delay;

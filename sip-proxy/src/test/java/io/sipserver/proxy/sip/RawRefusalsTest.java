@@ -1,5 +1,8 @@
 package io.sipserver.proxy.sip;
 
+import static io.sipserver.proxy.sip.RawRefusals.Disposition.DONE;
+import static io.sipserver.proxy.sip.RawRefusals.Disposition.QUEUE;
+import static io.sipserver.proxy.sip.RawRefusals.Disposition.QUEUE_AS_NEW_WORK;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gov.nist.javax.sip.message.SIPRequest;
@@ -89,20 +92,22 @@ class RawRefusalsTest {
     }
 
     @Test
-    void newWorkPassesWhileTheGuardPasses() {
-        assertThat(handled(request("INVITE", "b1", null))).isFalse();
-        assertThat(handled(request("REGISTER", "b2", null))).isFalse();
+    void newWorkIsQueuedAsSuchWhileTheGuardPasses() {
+        assertThat(handled(request("INVITE", "b1", null))).isEqualTo(QUEUE_AS_NEW_WORK);
+        assertThat(handled(request("REGISTER", "b2", null))).isEqualTo(QUEUE_AS_NEW_WORK);
+        assertThat(handled(request("INVITE", "b3", "callee-tag"))).as("re-INVITE").isEqualTo(QUEUE);
+        assertThat(handled(request("BYE", "b4", "callee-tag"))).isEqualTo(QUEUE);
         assertThat(counted).isEmpty();
     }
 
     @Test
     void whileTheGuardRefusesANewInviteOrRegisterIsAnsweredAndCounted() throws Exception {
         verdict = BUSY;
-        assertThat(handled(request("INVITE", "b1", null))).isTrue();
+        assertThat(handled(request("INVITE", "b1", null))).isEqualTo(DONE);
         String refusal = receive();
         assertThat(refusal).startsWith("SIP/2.0 503 Overloaded\r\n").contains("\r\nRetry-After: 2\r\n")
                 .contains(";tag=rf-").contains("\r\nCSeq: 1 INVITE\r\n");
-        assertThat(handled(request("REGISTER", "b2", null))).isTrue();
+        assertThat(handled(request("REGISTER", "b2", null))).isEqualTo(DONE);
         assertThat(receive()).startsWith("SIP/2.0 503 Overloaded\r\n").contains("\r\nCSeq: 1 REGISTER\r\n");
         assertThat(counted).containsExactly("INVITE", "TestGuard 503", "503 INVITE",
                 "REGISTER", "TestGuard 503", "503 REGISTER");
@@ -111,9 +116,9 @@ class RawRefusalsTest {
     @Test
     void requestsOfCallsInProgressAreForTheStack() {
         verdict = BUSY;
-        assertThat(handled(request("INVITE", "b1", "callee-tag"))).as("re-INVITE").isFalse();
-        assertThat(handled(request("ACK", "b1", "callee-tag"))).isFalse();
-        assertThat(handled(request("BYE", "b1", "callee-tag"))).isFalse();
+        assertThat(handled(request("INVITE", "b1", "callee-tag"))).as("re-INVITE").isEqualTo(QUEUE);
+        assertThat(handled(request("ACK", "b1", "callee-tag"))).isEqualTo(QUEUE);
+        assertThat(handled(request("BYE", "b1", "callee-tag"))).isEqualTo(QUEUE);
         assertThat(counted).isEmpty();
     }
 
@@ -121,16 +126,16 @@ class RawRefusalsTest {
     void aRetransmissionOfARequestTheStackHandlesIsForTheStack() {
         verdict = BUSY;
         serverTransactions.add("z9hg4bk-in-table");
-        assertThat(handled(request("INVITE", "IN-table", null))).isFalse();
+        assertThat(handled(request("INVITE", "IN-table", null))).isEqualTo(QUEUE);
         assertThat(counted).isEmpty();
     }
 
     @Test
     void aRetransmissionOfARequestQueuedBeforeTheGuardTrippedIsForTheStack() throws Exception {
-        assertThat(handled(request("INVITE", "b1", null))).isFalse();
+        assertThat(handled(request("INVITE", "b1", null))).isEqualTo(QUEUE_AS_NEW_WORK);
         verdict = BUSY;
-        assertThat(handled(request("INVITE", "B1", null))).as("the same branch, another case").isFalse();
-        assertThat(handled(request("INVITE", "b2", null))).isTrue();
+        assertThat(handled(request("INVITE", "B1", null))).as("the same branch, another case").isEqualTo(QUEUE);
+        assertThat(handled(request("INVITE", "b2", null))).isEqualTo(DONE);
         receive();
     }
 
@@ -138,12 +143,12 @@ class RawRefusalsTest {
     void aBranchWithoutTheRfc3261CookieIsForTheStack() {
         verdict = BUSY;
         String oldStyle = request("INVITE", "b1", null).replace("branch=z9hG4bK-b1", "branch=b1");
-        assertThat(handled(oldStyle)).isFalse();
+        assertThat(handled(oldStyle)).isEqualTo(QUEUE);
     }
 
     @Test
     void theAckOfARefusalIsDroppedAndCountedWhateverTheGuardSays() throws Exception {
-        assertThat(handled(request("ACK", "b1", "rf-3"))).isTrue();
+        assertThat(handled(request("ACK", "b1", "rf-3"))).isEqualTo(DONE);
         assertThat(counted).containsExactly("ACK");
         client.setSoTimeout(200);
         try {
@@ -154,7 +159,7 @@ class RawRefusalsTest {
         }
     }
 
-    private boolean handled(String text) {
+    private RawRefusals.Disposition handled(String text) {
         byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
         return refusals.handled(bytes, bytes.length, client.getLocalAddress(), client.getLocalPort(), server);
     }

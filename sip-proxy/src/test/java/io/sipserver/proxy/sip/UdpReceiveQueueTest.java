@@ -15,10 +15,40 @@ class UdpReceiveQueueTest {
     @Test
     void dropsArrivalsBeyondItsCapacityAndCountsThem() {
         for (int i = 0; i < 130; i++) {
-            queue.offer(datagramThatWaited(0));
+            if (i % 2 == 0) {
+                queue.offer(datagramThatWaited(0));
+            } else {
+                queue.offerNewWork(datagramThatWaited(0));
+            }
         }
         assertThat(queue).hasSize(100);
         assertThat(queue.dropped()).isEqualTo(30);
+    }
+
+    @Test
+    void workInProgressIsTakenBeforeNewWorkThatArrivedEarlier() throws InterruptedException {
+        DatagramQueuedMessageDispatch invite = datagramThatWaited(30);
+        DatagramQueuedMessageDispatch ack = datagramThatWaited(20);
+        DatagramQueuedMessageDispatch bye = datagramThatWaited(10);
+        queue.offerNewWork(invite);
+        queue.offer(ack);
+        queue.offer(bye);
+
+        assertThat(queue.take()).isSameAs(ack);
+        assertThat(queue.poll(0, TimeUnit.MILLISECONDS)).isSameAs(bye);
+        assertThat(queue.take()).isSameAs(invite);
+        assertThat(queue).isEmpty();
+    }
+
+    @Test
+    void onlyNewWorkIsMeasured() throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            serve(200);
+            queue.offer(datagramThatWaited(1));
+            queue.take();
+        }
+        nextInterval();
+        assertThat(queue.delayMillis()).as("new work waited 200 ms, the rest 1 ms").isEqualTo(200);
     }
 
     @Test
@@ -66,15 +96,15 @@ class UdpReceiveQueueTest {
         assertThat(queue.delayMillis()).isEqualTo(500);
 
         now += 2 * UdpReceiveQueue.INTERVAL_MILLIS;
-        queue.offer(datagramThatWaited(0));
-        assertThat(queue.delayMillis()).as("a datagram waits").isEqualTo(500);
+        queue.offerNewWork(datagramThatWaited(0));
+        assertThat(queue.delayMillis()).as("a request waits").isEqualTo(500);
         queue.clear();
         assertThat(queue.delayMillis()).isZero();
     }
 
-    /** A worker takes a datagram that arrived {@code delayMillis} ago, is done with it at once and comes back. */
+    /** A worker takes a new request that arrived {@code delayMillis} ago, is done with it at once and comes back. */
     private void serve(long delayMillis) throws InterruptedException {
-        queue.offer(datagramThatWaited(delayMillis));
+        queue.offerNewWork(datagramThatWaited(delayMillis));
         queue.take();
         assertThat(queue.poll(0, TimeUnit.MILLISECONDS)).isNull();
     }
