@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
  * listening point's socket to the source address: to the source port when the top Via has {@code rport}, else to
  * its sent-by port (5060 when none), as the stack's server transactions answer.</li>
  * <li>An ACK whose To tag is a stateless refusal's is dropped, as the valve drops it.</li>
+ * <li>New work let through is marked as such, for the receive queue's second lane ({@link UdpReceiveQueue}).</li>
  * </ul>
  * A retransmission of a request the stack is already handling is never refused: not when the stack's server
  * transaction table holds its branch (the key JAIN-SIP gives an RFC 3261 branch), nor when a request with the same
