@@ -16,10 +16,11 @@ import org.slf4j.LoggerFactory;
  * of the last 250 ms took too long from arrival until processed (a standing delay, not a passing pause) until that
  * delay is short again, or while the server transaction table is above its bound; everything that belongs to calls
  * in progress (ACK, BYE, CANCEL, re-INVITEs, responses) still passes, and is served before new requests (see
- * {@code UdpReceiveQueue}), so new work is what waits when the server is behind. Starting to refuse is logged as a warning,
- * ending as info, so that operators see when and why calls were refused. Over UDP the reader thread refuses from the
- * datagram's bytes before anything is parsed (see {@link NewWorkGuard}), so a refusal costs a scan and one datagram,
- * far less than routing a request, and refusing keeps up with offered load far above what the server can route.
+ * {@code UdpReceiveQueue}), so new work is what waits when the server is behind. Starting to refuse is logged as a
+ * warning, ending as info, so that operators see when and why calls were refused. Over UDP the reader thread refuses
+ * from the datagram's bytes before anything is parsed (see {@link NewWorkGuard}), so a refusal costs a scan and one
+ * datagram, far less than routing a request, and refusing keeps up with offered load far above what the server can
+ * route.
  * Bounding new transactions this way also bounds the stack's server transaction table: what still enters it while
  * refusing belongs to live calls.
  */

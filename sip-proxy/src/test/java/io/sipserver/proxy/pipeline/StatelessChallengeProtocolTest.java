@@ -136,8 +136,8 @@ class StatelessChallengeProtocolTest {
         ClientTransaction authenticated = ua.send(ua.withCredentials(register, challenge, PASSWORD));
 
         assertThat(ua.finalResponse().getStatusCode()).isEqualTo(200);
-        // Over UDP kept for Timer J (5 s), to absorb retransmissions that the replay check would challenge again; over TCP
-        // there are none, and Timer J is zero.
+        // Over UDP kept for Timer J (5 s), to absorb retransmissions that the replay check would challenge again;
+        // over TCP there are none, and Timer J is zero.
         assertThat(stack.hasServerTransaction((SIPRequest) authenticated.getRequest()))
                 .isEqualTo(transport.equals("udp"));
     }
