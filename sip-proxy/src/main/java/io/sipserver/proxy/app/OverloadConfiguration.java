@@ -33,8 +33,23 @@ public class OverloadConfiguration {
             }
 
             @Override
+            public int queuedNewWork() {
+                return runtime.udpQueuedNewWork();
+            }
+
+            @Override
+            public double newWorkDonePerSecond() {
+                return runtime.udpNewWorkDonePerSecond();
+            }
+
+            @Override
             public int serverTransactions() {
                 return runtime.serverTransactions();
+            }
+
+            @Override
+            public boolean admittedUnparsed() {
+                return runtime.servingUdpNewWork();
             }
 
             @Override

@@ -170,6 +170,34 @@ public final class SipStackRuntime implements AutoCloseable {
         return sum;
     }
 
+    /** Whether the calling thread is processing a new request that a UDP reader let through (the second lane). */
+    public boolean servingUdpNewWork() {
+        for (UdpReceiveQueue queue : udpQueues) {
+            if (queue.servingNewWork()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** New UDP requests waiting for a worker now (UdpReceiveQueue's second lane). */
+    public int udpQueuedNewWork() {
+        int sum = 0;
+        for (UdpReceiveQueue queue : udpQueues) {
+            sum += queue.newWorkQueued();
+        }
+        return sum;
+    }
+
+    /** New UDP requests the workers finished per second, lately. */
+    public double udpNewWorkDonePerSecond() {
+        double sum = 0;
+        for (UdpReceiveQueue queue : udpQueues) {
+            sum += queue.newWorkDonePerSecond();
+        }
+        return sum;
+    }
+
     /** UDP datagrams dropped on arrival because a receive queue was full. */
     public long udpDatagramsDropped() {
         long sum = 0;

@@ -68,6 +68,8 @@ public final class UdpReceiveQueue extends AbstractQueue<DatagramQueuedMessageDi
     /** One permit per queued datagram: a worker that has one will find a datagram in one of the lanes. */
     private final Semaphore queued = new Semaphore(0);
     private final AtomicInteger size = new AtomicInteger();
+    /** Datagrams in the second lane. */
+    private final AtomicInteger newWorkSize = new AtomicInteger();
 
     private final LongAdder dropped = new LongAdder();
     /** New requests offered, queued or dropped. */
@@ -85,6 +87,8 @@ public final class UdpReceiveQueue extends AbstractQueue<DatagramQueuedMessageDi
 
     /** The shortest delay of new work in the last complete interval, in milliseconds. */
     private volatile long standingDelayMillis;
+    /** New requests finished per second over the last complete interval. */
+    private volatile double donePerSecond;
     /** When a worker last finished a new request. */
     private volatile long lastFinished;
 
@@ -119,7 +123,11 @@ public final class UdpReceiveQueue extends AbstractQueue<DatagramQueuedMessageDi
     /** Queues a request that starts new work: taken only when nothing else waits, and measured. */
     public boolean offerNewWork(DatagramQueuedMessageDispatch message) {
         newArrived.increment();
-        return enqueue(newWork, message);
+        if (!enqueue(newWork, message)) {
+            return false;
+        }
+        newWorkSize.incrementAndGet();
+        return true;
     }
 
     private boolean enqueue(ConcurrentLinkedQueue<DatagramQueuedMessageDispatch> lane,
@@ -172,6 +180,9 @@ public final class UdpReceiveQueue extends AbstractQueue<DatagramQueuedMessageDi
             boolean isNew = message == null;
             if (isNew) {
                 message = newWork.poll();
+                if (message != null) {
+                    newWorkSize.decrementAndGet();
+                }
             }
             if (message != null) {
                 size.decrementAndGet();
@@ -265,6 +276,7 @@ public final class UdpReceiveQueue extends AbstractQueue<DatagramQueuedMessageDi
             if (elapsed >= INTERVAL_MILLIS) {
                 // After an idle spell the last interval says nothing about now.
                 standingDelayMillis = elapsed < 2 * INTERVAL_MILLIS ? windowShortest : delayMillis;
+                donePerSecond = windowFinished * 1000.0 / elapsed;
                 long arrivedNow = newArrived.sum();
                 closedArrived = arrivedNow - windowArrivedBefore;
                 closedShortest = windowShortest;
@@ -304,6 +316,27 @@ public final class UdpReceiveQueue extends AbstractQueue<DatagramQueuedMessageDi
             return 0;
         }
         return delay;
+    }
+
+    /**
+     * Whether the calling worker is processing a datagram it took from the second lane: a request that the reader
+     * let through as new work (see {@link RawRefusals}).
+     */
+    public boolean servingNewWork() {
+        return inService.get()[0] != 0;
+    }
+
+    /** New requests waiting for a worker now. */
+    public int newWorkQueued() {
+        return newWorkSize.get();
+    }
+
+    /**
+     * New requests the workers finished per second over the last complete interval; 0 when none was finished for
+     * two intervals.
+     */
+    public double newWorkDonePerSecond() {
+        return clock.getAsLong() - lastFinished >= 2 * INTERVAL_MILLIS ? 0 : donePerSecond;
     }
 
     /** Datagrams dropped on arrival because the queue was full. */

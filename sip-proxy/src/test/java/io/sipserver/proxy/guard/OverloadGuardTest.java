@@ -11,9 +11,15 @@ import org.junit.jupiter.api.Test;
 
 class OverloadGuardTest {
 
+    private static final long MS = 1_000_000;
+
+    private long now = 1_000 * MS;
     private long wait;
     private int queued = 64;
+    private int queuedNew;
+    private double donePerSecond = 1_000;
     private int transactions;
+    private boolean admittedByReader;
     private final OverloadGuard guard = new OverloadGuard(new OverloadGuard.Load() {
         @Override
         public long delayMillis() {
@@ -26,49 +32,150 @@ class OverloadGuardTest {
         }
 
         @Override
+        public int queuedNewWork() {
+            return queuedNew;
+        }
+
+        @Override
+        public double newWorkDonePerSecond() {
+            return donePerSecond;
+        }
+
+        @Override
         public int serverTransactions() {
             return transactions;
+        }
+
+        @Override
+        public boolean admittedUnparsed() {
+            return admittedByReader;
         }
 
         @Override
         public boolean inProgress(SIPRequest request) {
             return "retransmitted".equals(request.getCallId().getCallId());
         }
-    }, Duration.ofMillis(100), 64, 1000, Duration.ofSeconds(3));
+    }, Duration.ofMillis(100), 64, 1000, Duration.ofSeconds(3), () -> now);
 
     @Test
     void passesEverythingWhileTheServerKeepsUp() throws Exception {
         wait = 100;
         transactions = 1000;
+        assertThat(offer(8_000, 1_000)).as("admitted of 8,000 offered in 1 s").isEqualTo(8_000);
         assertThat(guard.check(request("INVITE", null), InetAddress.getLoopbackAddress())).isSameAs(GuardVerdict.PASS);
         assertThat(guard.check(request("REGISTER", null), InetAddress.getLoopbackAddress())).isSameAs(GuardVerdict.PASS);
     }
 
     @Test
-    void refusesNewCallsAndRegistrationsWhenMessagesWaitTooLong() throws Exception {
+    void whenBehindAdmitsNewCallsAndRegistrationsAtTheRateTheServerFinishesThemAndRefusesTheRest() throws Exception {
         wait = 101;
+        queuedNew = 60;
+        guard.check(request("INVITE", null), InetAddress.getLoopbackAddress());
+        assertThat(guard.limiting()).isTrue();
         assertRefused(guard.check(request("INVITE", null), InetAddress.getLoopbackAddress()));
         assertRefused(guard.check(request("REGISTER", null), InetAddress.getLoopbackAddress()));
+        assertThat(offer(8_000, 1_000)).as("admitted of 8,000 offered in 1 s, 1,000 finished per second")
+                .isBetween(900, 1_000);
+    }
+
+    @Test
+    void aBacklogOfNewRequestsIsDrainedBelowHalfTheDelayBound() throws Exception {
+        wait = 300;
+        offer(10, 10);
+        queuedNew = 100;
+        offer(1_000, 250);
+        // 1,000/s finished, 50 may wait (half of 100 ms): 50 too many, drained within 500 ms = 100/s fewer.
+        assertThat(guard.admittedPerSecond()).isEqualTo(900);
+        queuedNew = 2_000;
+        offer(1_000, 250);
+        assertThat(guard.admittedPerSecond()).as("never below half of what is finished").isEqualTo(500);
+    }
+
+    @Test
+    void theRateGrowsWhileFewNewRequestsWaitAndLimitingEndsAfterASecondWithoutRefusals() throws Exception {
+        wait = 300;
+        offer(10, 10);
+        assertThat(guard.admittedPerSecond()).as("what was finished").isEqualTo(1_000);
+        offer(1_000, 250);
+        assertThat(guard.admittedPerSecond()).as("no more while the delay stands above 100 ms").isEqualTo(1_000);
+        wait = 20;
+        offer(1_000, 250);
+        assertThat(guard.limiting()).as("refused some in the last adjustment").isTrue();
+        assertThat(guard.admittedPerSecond()).as("nothing waits: more than finished").isEqualTo(1_150);
+        offer(1_000, 250);
+        assertThat(guard.admittedPerSecond()).as("at most a quarter more than finished").isEqualTo(1_250);
+        queuedNew = 100;
+        offer(1_000, 250);
+        assertThat(guard.admittedPerSecond()).as("too many wait").isEqualTo(900);
+        queuedNew = 0;
+        wait = 20;
+        offer(100, 250);
+        offer(100, 250);
+        assertThat(guard.limiting()).as("one adjustment without refusals may be a lull").isTrue();
+        offer(100, 250);
+        offer(100, 250);
+        offer(100, 250);
+        assertThat(guard.limiting()).as("a second without refusals, with short delays").isFalse();
+        assertThat(offer(8_000, 1_000)).isEqualTo(8_000);
+    }
+
+    @Test
+    void whatTheUdpReaderAdmittedIsNotCountedAgainstTheRateTwice() throws Exception {
+        wait = 300;
+        offer(10, 10);
+        now += 100 * MS;
+        admittedByReader = true;
+        for (int i = 0; i < 100; i++) {
+            assertThat(guard.check(request("INVITE", null), InetAddress.getLoopbackAddress())).isSameAs(GuardVerdict.PASS);
+        }
+        admittedByReader = false;
+        int passed = 0;
+        for (int i = 0; i < 100; i++) {
+            if (guard.check(request("INVITE", null), InetAddress.getLoopbackAddress()).passes()) {
+                passed++;
+            }
+        }
+        long spacing = (long) (1e9 / guard.admittedPerSecond());
+        assertThat(passed).as("the burst after 100 ms, untouched").isEqualTo(1 + OverloadGuard.BURST_NANOS / spacing);
+    }
+
+    @Test
+    void aQuietSpellWithoutNewRequestsEndsLimiting() throws Exception {
+        wait = 300;
+        offer(1_000, 250);
+        donePerSecond = 0;
+        offer(1_000, 1_500);
+        assertThat(guard.admittedPerSecond()).as("nothing finished for 1.5 s").isEqualTo(20);
+        now += 600 * MS;
+        wait = 0;
+        queued = 0;
+        queuedNew = 0;
+        assertThat(offer(2, 1)).as("a REGISTER and its retry with credentials, 0.5 ms apart").isEqualTo(2);
+        assertThat(guard.limiting()).isFalse();
     }
 
     @Test
     void aFewMessagesThatWaitedLongAreAPauseNotOverload() throws Exception {
         wait = 5_000;
         queued = 63;
-        assertThat(guard.check(request("INVITE", null), InetAddress.getLoopbackAddress())).isSameAs(GuardVerdict.PASS);
+        assertThat(offer(8_000, 1_000)).isEqualTo(8_000);
     }
 
     @Test
-    void onceRefusingItGoesOnUntilTheDelayIsShortAgainHoweverShortTheQueue() throws Exception {
+    void onceLimitingItGoesOnUntilTheDelayIsShortAgainHoweverShortTheQueue() throws Exception {
         wait = 300;
-        assertRefused(guard.check(request("INVITE", null), InetAddress.getLoopbackAddress()));
+        offer(10, 10);
         queued = 0;
-        assertRefused(guard.check(request("INVITE", null), InetAddress.getLoopbackAddress()));
-        wait = 100;
-        assertThat(guard.check(request("INVITE", null), InetAddress.getLoopbackAddress())).isSameAs(GuardVerdict.PASS);
+        assertThat(offer(8_000, 1_000)).isLessThan(8_000);
+        assertThat(guard.limiting()).isTrue();
+    }
+
+    @Test
+    void nothingFinishedLatelyStillAdmitsSomeSoThatTheMeasureComesBack() throws Exception {
         wait = 300;
-        assertThat(guard.check(request("INVITE", null), InetAddress.getLoopbackAddress()))
-                .as("a long delay with a short queue again").isSameAs(GuardVerdict.PASS);
+        donePerSecond = 0;
+        offer(10, 10);
+        assertThat(offer(8_000, 1_000)).isBetween(15, 40);
     }
 
     @Test
@@ -92,9 +199,23 @@ class OverloadGuardTest {
     void aRetransmissionOfAnInviteBeingRoutedIsNotRefused() throws Exception {
         wait = 10_000;
         queued = 10_000;
+        offer(10, 10);
         SIPRequest retransmission = request("INVITE", null);
         retransmission.getCallId().setCallId("retransmitted");
         assertThat(guard.check(retransmission, InetAddress.getLoopbackAddress())).isSameAs(GuardVerdict.PASS);
+    }
+
+    /** Offers {@code count} new requests evenly over {@code millis}; returns how many were admitted. */
+    private int offer(int count, long millis) {
+        int admitted = 0;
+        long step = millis * MS / count;
+        for (int i = 0; i < count; i++) {
+            now += step;
+            if (guard.newWorkVerdict().passes()) {
+                admitted++;
+            }
+        }
+        return admitted;
     }
 
     private static void assertRefused(GuardVerdict verdict) {

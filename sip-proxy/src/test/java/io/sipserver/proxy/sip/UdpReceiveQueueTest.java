@@ -35,8 +35,10 @@ class UdpReceiveQueueTest {
         queue.offer(bye);
 
         assertThat(queue.take()).isSameAs(ack);
+        assertThat(queue.servingNewWork()).isFalse();
         assertThat(queue.poll(0, TimeUnit.MILLISECONDS)).isSameAs(bye);
         assertThat(queue.take()).isSameAs(invite);
+        assertThat(queue.servingNewWork()).as("the invite, from the second lane").isTrue();
         assertThat(queue).isEmpty();
     }
 
@@ -100,6 +102,29 @@ class UdpReceiveQueueTest {
         assertThat(queue.delayMillis()).as("a request waits").isEqualTo(500);
         queue.clear();
         assertThat(queue.delayMillis()).isZero();
+    }
+
+    @Test
+    void countsTheNewRequestsWaitingAndHowManyWereFinishedPerSecond() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            queue.offerNewWork(datagramThatWaited(0));
+        }
+        queue.offer(datagramThatWaited(0));
+        assertThat(queue.newWorkQueued()).isEqualTo(3);
+        queue.poll();
+        queue.poll();
+        assertThat(queue.newWorkQueued()).isEqualTo(2);
+        queue.clear();
+        assertThat(queue.newWorkQueued()).isZero();
+
+        nextInterval();
+        for (int i = 0; i < 49; i++) {
+            serve(1);
+        }
+        nextInterval();
+        assertThat(queue.newWorkDonePerSecond()).as("50 in 250 ms").isEqualTo(200);
+        now += 2 * UdpReceiveQueue.INTERVAL_MILLIS;
+        assertThat(queue.newWorkDonePerSecond()).as("none finished since").isZero();
     }
 
     /** A worker takes a new request that arrived {@code delayMillis} ago, is done with it at once and comes back. */
