@@ -19,11 +19,11 @@ import org.slf4j.LoggerFactory;
  * passing pause). From then on new INVITEs and REGISTERs are admitted at a rate that is set every
  * {@link #ADJUST_MILLIS} from what the workers did: the rate at which they finished new requests, lowered while
  * more than half of {@code maxDelay}'s worth of new requests wait, raised while fewer do and the standing delay is
- * short (see {@link #nextRate}). The rest get 503 with
- * Retry-After at once, and so does all new work while the server transaction table is above its bound.
- * Admitting everything again waits for a second of adjustments that refused nothing with a short delay. Everything that
- * belongs to calls in progress (ACK, BYE, CANCEL, re-INVITEs, responses) passes, and is served before new requests
- * (see {@code UdpReceiveQueue}), so new work is what waits when the server is behind.
+ * short (see {@link #nextRate}). The rest get 503 with Retry-After at once, and so does all new work while the
+ * server transaction table is above its bound. Admitting everything again waits for a second of adjustments that
+ * refused nothing with a short delay, or for a spell without new requests. Everything that belongs to calls in
+ * progress (ACK, BYE, CANCEL, re-INVITEs, responses) passes, and is served before new requests (see
+ * {@code UdpReceiveQueue}), so new work is what waits when the server is behind.
  * <p>
  * Admitting at the rate the server finishes, rather than refusing everything until the delay is short (as before),
  * keeps the server busy: refusing everything emptied the queue and left the workers idle for new work for at least
@@ -184,9 +184,10 @@ public final class OverloadGuard implements NewWorkGuard {
 
     /**
      * Sets the admitted rate; only the thread that moved {@link #nextAdjustment} on gets here, {@code afterQuietSpell}
-     * when no new request came since the adjustment was due.
+     * when no new request came since the adjustment was due. Synchronized for the fields only it uses: the next
+     * adjustment may run on another thread.
      */
-    private void adjust(long now, boolean afterQuietSpell) {
+    private synchronized void adjust(long now, boolean afterQuietSpell) {
         long delay = load.delayMillis();
         long refused = refusedLately.getAndSet(0);
         if (limiting && afterQuietSpell) {

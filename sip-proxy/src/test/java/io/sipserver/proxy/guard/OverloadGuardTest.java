@@ -62,18 +62,18 @@ class OverloadGuardTest {
         wait = 100;
         transactions = 1000;
         assertThat(offer(8_000, 1_000)).as("admitted of 8,000 offered in 1 s").isEqualTo(8_000);
-        assertThat(guard.check(request("INVITE", null), InetAddress.getLoopbackAddress())).isSameAs(GuardVerdict.PASS);
-        assertThat(guard.check(request("REGISTER", null), InetAddress.getLoopbackAddress())).isSameAs(GuardVerdict.PASS);
+        assertThat(check("INVITE", null)).isSameAs(GuardVerdict.PASS);
+        assertThat(check("REGISTER", null)).isSameAs(GuardVerdict.PASS);
     }
 
     @Test
     void whenBehindAdmitsNewCallsAndRegistrationsAtTheRateTheServerFinishesThemAndRefusesTheRest() throws Exception {
         wait = 101;
         queuedNew = 60;
-        guard.check(request("INVITE", null), InetAddress.getLoopbackAddress());
+        check("INVITE", null);
         assertThat(guard.limiting()).isTrue();
-        assertRefused(guard.check(request("INVITE", null), InetAddress.getLoopbackAddress()));
-        assertRefused(guard.check(request("REGISTER", null), InetAddress.getLoopbackAddress()));
+        assertRefused(check("INVITE", null));
+        assertRefused(check("REGISTER", null));
         assertThat(offer(8_000, 1_000)).as("admitted of 8,000 offered in 1 s, 1,000 finished per second")
                 .isBetween(900, 1_000);
     }
@@ -126,12 +126,12 @@ class OverloadGuardTest {
         now += 100 * MS;
         admittedByReader = true;
         for (int i = 0; i < 100; i++) {
-            assertThat(guard.check(request("INVITE", null), InetAddress.getLoopbackAddress())).isSameAs(GuardVerdict.PASS);
+            assertThat(check("INVITE", null)).isSameAs(GuardVerdict.PASS);
         }
         admittedByReader = false;
         int passed = 0;
         for (int i = 0; i < 100; i++) {
-            if (guard.check(request("INVITE", null), InetAddress.getLoopbackAddress()).passes()) {
+            if (check("INVITE", null).passes()) {
                 passed++;
             }
         }
@@ -181,7 +181,7 @@ class OverloadGuardTest {
     @Test
     void refusesNewWorkWhenTheTransactionTableIsFull() throws Exception {
         transactions = 1001;
-        assertRefused(guard.check(request("INVITE", null), InetAddress.getLoopbackAddress()));
+        assertRefused(check("INVITE", null));
     }
 
     @Test
@@ -189,9 +189,9 @@ class OverloadGuardTest {
         wait = 10_000;
         transactions = 1_000_000;
         for (String method : new String[] {"ACK", "BYE", "CANCEL", "OPTIONS"}) {
-            assertThat(guard.check(request(method, null), InetAddress.getLoopbackAddress())).isSameAs(GuardVerdict.PASS);
+            assertThat(check(method, null)).isSameAs(GuardVerdict.PASS);
         }
-        assertThat(guard.check(request("INVITE", "callee-tag"), InetAddress.getLoopbackAddress()))
+        assertThat(check("INVITE", "callee-tag"))
                 .as("re-INVITE").isSameAs(GuardVerdict.PASS);
     }
 
@@ -216,6 +216,10 @@ class OverloadGuardTest {
             }
         }
         return admitted;
+    }
+
+    private GuardVerdict check(String method, String toTag) throws Exception {
+        return guard.check(request(method, toTag), InetAddress.getLoopbackAddress());
     }
 
     private static void assertRefused(GuardVerdict verdict) {
