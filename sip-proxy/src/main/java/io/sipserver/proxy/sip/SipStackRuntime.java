@@ -154,23 +154,18 @@ public final class SipStackRuntime implements AutoCloseable {
 
     /** Standing delay of new UDP requests, arrival until processed (UdpReceiveQueue; the slowest listener), ms. */
     public long udpDelayMillis() {
-        long longest = 0;
-        for (UdpReceiveQueue queue : udpQueues) {
-            longest = Math.max(longest, queue.delayMillis());
-        }
-        return longest;
+        return udpQueues.stream().mapToLong(UdpReceiveQueue::delayMillis).max().orElse(0);
     }
 
     /** UDP datagrams waiting for a worker now. */
     public int udpQueuedMessages() {
-        int sum = 0;
-        for (UdpReceiveQueue queue : udpQueues) {
-            sum += queue.size();
-        }
-        return sum;
+        return udpQueues.stream().mapToInt(UdpReceiveQueue::size).sum();
     }
 
-    /** Whether the calling thread is processing a new request that a UDP reader let through (the second lane). */
+    /**
+     * Whether the calling thread is processing a new request that a UDP reader let through (the second lane). Asked
+     * for every new request, so a loop rather than a stream.
+     */
     public boolean servingUdpNewWork() {
         for (UdpReceiveQueue queue : udpQueues) {
             if (queue.servingNewWork()) {
@@ -182,29 +177,17 @@ public final class SipStackRuntime implements AutoCloseable {
 
     /** New UDP requests waiting for a worker now (UdpReceiveQueue's second lane). */
     public int udpQueuedNewWork() {
-        int sum = 0;
-        for (UdpReceiveQueue queue : udpQueues) {
-            sum += queue.newWorkQueued();
-        }
-        return sum;
+        return udpQueues.stream().mapToInt(UdpReceiveQueue::newWorkQueued).sum();
     }
 
     /** New UDP requests the workers finished per second, lately. */
     public double udpNewWorkDonePerSecond() {
-        double sum = 0;
-        for (UdpReceiveQueue queue : udpQueues) {
-            sum += queue.newWorkDonePerSecond();
-        }
-        return sum;
+        return udpQueues.stream().mapToDouble(UdpReceiveQueue::newWorkDonePerSecond).sum();
     }
 
     /** UDP datagrams dropped on arrival because a receive queue was full. */
     public long udpDatagramsDropped() {
-        long sum = 0;
-        for (UdpReceiveQueue queue : udpQueues) {
-            sum += queue.dropped();
-        }
-        return sum;
+        return udpQueues.stream().mapToLong(UdpReceiveQueue::dropped).sum();
     }
 
     /**
