@@ -120,6 +120,9 @@ public class SipServerConfiguration {
                 new OwnRequestStage(),
                 new CallRoutingStage(local, locations, users, digest, trusted, proxy, calls, media, clock)));
         dispatcher.attach(pipeline, proxy, runtime.provider(), messages);
+        // The first REGISTER of each registration, without credentials, is challenged by the UDP readers from its
+        // bytes, with the challenges RegisterStage would send; what they do not take reaches RegisterStage.
+        runtime.challengeRegistersUnparsed(local, () -> authenticator.challenges(false));
         return pipeline;
     }
 

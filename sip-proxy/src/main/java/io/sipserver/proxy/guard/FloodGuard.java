@@ -21,6 +21,11 @@ public final class FloodGuard implements RequestGuard {
 
     @Override
     public GuardVerdict check(SIPRequest request, InetAddress source) {
+        return checkStateless(source);
+    }
+
+    @Override
+    public GuardVerdict checkStateless(InetAddress source) {
         return source == null || limiter.admit(source) ? GuardVerdict.PASS : GuardVerdict.DROP;
     }
 }

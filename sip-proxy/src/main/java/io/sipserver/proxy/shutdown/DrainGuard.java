@@ -55,4 +55,10 @@ public final class DrainGuard implements RequestGuard {
         }
         return refusal;
     }
+
+    /** What is answered without state is new work: refused while draining. */
+    @Override
+    public GuardVerdict checkStateless(InetAddress source) {
+        return draining ? refusal : GuardVerdict.PASS;
+    }
 }

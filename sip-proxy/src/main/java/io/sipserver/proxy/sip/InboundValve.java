@@ -116,6 +116,24 @@ public class InboundValve implements SIPMessageValve {
     }
 
     /**
+     * The guards' verdict on a request a UDP reader answers from its bytes without keeping state
+     * ({@link RequestGuard#checkStateless}); the first that does not pass decides, and its stop is counted as
+     * {@link #processRequest} counts it.
+     */
+    GuardVerdict checkStateless(InetAddress source) {
+        Guards current = guards;
+        RequestGuard[] checks = current.checks();
+        for (int i = 0; i < checks.length; i++) {
+            GuardVerdict verdict = checks[i].checkStateless(source);
+            if (!verdict.passes()) {
+                traffic.guardStopped(current.names()[i], verdict);
+                return verdict;
+            }
+        }
+        return GuardVerdict.PASS;
+    }
+
+    /**
      * A UDP datagram over the size limit (its tail may be cut off): when its head parses into a request other than
      * ACK with the headers a response is built from (Via, From, To, Call-ID, CSeq), that request gets 513
      * statelessly, sent to the datagram's source address and port; anything else is dropped. Only the head is

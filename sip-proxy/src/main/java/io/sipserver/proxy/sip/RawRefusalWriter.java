@@ -5,7 +5,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Writes a stateless refusal of a {@link RawSipRequest} into one reused buffer, with the header fields JAIN-SIP's
  * {@code SIPRequest.createResponse} copies (all Via values in order, From, To, Call-ID, CSeq, Timestamp), a To tag
- * when the request had none, Retry-After when asked for, and {@code Content-Length: 0}. The top Via gets what the
+ * when the request had none, Retry-After or other header fields when asked for (a digest challenge's
+ * WWW-Authenticate), and {@code Content-Length: 0}. The top Via gets what the
  * stack's UDP channel adds to a received request before anything answers it (RFC 3261 section 18.2.1, RFC 3581):
  * {@code received=<source address>} when the request has {@code rport} or its sent-by host is not the source
  * address, and {@code rport=<source port>} when it has {@code rport}; an existing value of either is replaced in
@@ -21,7 +22,7 @@ final class RawRefusalWriter {
     private static final byte[] CALL_ID = "\r\nCall-ID: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CSEQ = "\r\nCSeq: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TIMESTAMP = "\r\nTimestamp: ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] RETRY_AFTER = "\r\nRetry-After: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RETRY_AFTER = "Retry-After: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RECEIVED = ";received=".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RPORT = ";rport=".getBytes(StandardCharsets.US_ASCII);
@@ -31,6 +32,8 @@ final class RawRefusalWriter {
 
     private final byte[] out;
     private int at;
+    /** Set when the response being written did not fit. */
+    private boolean full;
 
     /** {@code capacity}: room for the longest refusal; one that would not fit is not written. */
     RawRefusalWriter(int capacity) {
@@ -58,7 +61,28 @@ final class RawRefusalWriter {
      */
     boolean write(RawSipRequest request, byte[] statusLine, byte[] sourceHost, int sourcePort, byte[] toTagPrefix,
             long toTag, int retryAfterSeconds) {
+        start(request, statusLine, sourceHost, sourcePort, toTagPrefix, toTag);
+        if (retryAfterSeconds > 0) {
+            header(RETRY_AFTER);
+            try {
+                if (!full) {
+                    number(retryAfterSeconds, 10);
+                }
+            } catch (ArrayIndexOutOfBoundsException e) {
+                full = true;
+            }
+        }
+        return finish();
+    }
+
+    /**
+     * Starts a refusal as {@link #write} does, up to the header fields copied from the request; {@link #header} adds
+     * more, {@link #finish} ends it.
+     */
+    void start(RawSipRequest request, byte[] statusLine, byte[] sourceHost, int sourcePort, byte[] toTagPrefix,
+            long toTag) {
         at = 0;
+        full = false;
         try {
             byte[] data = request.data();
             put(statusLine);
@@ -88,16 +112,50 @@ final class RawRefusalWriter {
                 put(TIMESTAMP);
                 put(data, request.timestampStart(), request.timestampEnd());
             }
-            if (retryAfterSeconds > 0) {
-                put(RETRY_AFTER);
-                number(retryAfterSeconds, 10);
-            }
-            put(END);
-            return true;
-        } catch (ArrayIndexOutOfBoundsException full) {
-            at = 0;
-            return false;
+        } catch (ArrayIndexOutOfBoundsException e) {
+            full = true;
         }
+    }
+
+    /** Adds a header field: {@code nameAndColon} is e.g. {@code "WWW-Authenticate: "}, {@code value} ASCII. */
+    void header(byte[] nameAndColon, String value) {
+        header(nameAndColon);
+        if (full || at + value.length() > out.length) {
+            full = true;
+            return;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            out[at++] = (byte) value.charAt(i);
+        }
+    }
+
+    private void header(byte[] nameAndColon) {
+        if (!full) {
+            try {
+                put(CRLF);
+                put(nameAndColon);
+            } catch (ArrayIndexOutOfBoundsException e) {
+                full = true;
+            }
+        }
+    }
+
+    /**
+     * Ends the response with {@code Content-Length: 0}.
+     *
+     * @return false when it did not fit in the buffer (nothing is to be sent)
+     */
+    boolean finish() {
+        if (!full) {
+            try {
+                put(END);
+                return true;
+            } catch (ArrayIndexOutOfBoundsException e) {
+                full = true;
+            }
+        }
+        at = 0;
+        return false;
     }
 
     /** The top Via element with {@code received} and {@code rport} set as the stack sets them. */

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Predicate;
 import javax.sip.message.Request;
+import javax.sip.message.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * refusal, written by {@link RawRefusalWriter} with a To tag from the same series as the valve's, sent from the
  * listening point's socket to the source address: to the source port when the top Via has {@code rport}, else to
  * its sent-by port (5060 when none), as the stack's server transactions answer.</li>
+ * <li>A REGISTER without credentials gets its digest challenge ({@link RawRegisterChallenges}), unless a guard's
+ * {@link RequestGuard#checkStateless} stops it (a flood limit drops it, a drain refuses it); the overload guard
+ * lets it pass, as a challenge costs no more than a refusal and starts no work.</li>
  * <li>An ACK whose To tag is a stateless refusal's is dropped, as the valve drops it.</li>
  * <li>New work let through is marked as such, for the receive queue's second lane ({@link UdpReceiveQueue}).</li>
  * </ul>
@@ -30,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * Anything else, including whatever {@link RawSipRequest} does not recognise, a branch without the RFC 3261 cookie
  * and IPv6 sources, goes on to the queue and the stack, and the valve decides there with the same guard.
  * <p>
- * One instance per listening point; all but the guard and the counters is confined to its reader thread.
+ * One instance per listening point; all but the guards, the challenges and the counters is confined to its reader
+ * thread.
  */
 final class RawRefusals {
 
@@ -50,6 +55,7 @@ final class RawRefusals {
     private final long[] recentBranches = new long[RECENT_BRANCHES];
 
     private volatile Gate gate;
+    private volatile Challenges challenges;
     private volatile SipTraffic traffic = SipTraffic.NONE;
 
     private InetAddress lastSource;
@@ -57,6 +63,10 @@ final class RawRefusals {
     private GuardVerdict lastVerdict;
     private byte[] lastStatusLine;
     private int failuresLogged;
+
+    /** How REGISTERs without credentials are challenged here, and the guards that may stop that. */
+    private record Challenges(RawRegisterChallenges challenges, InboundValve guards) {
+    }
 
     /** The guard with its name, resolved once. */
     private record Gate(NewWorkGuard guard, String name) {
@@ -75,6 +85,14 @@ final class RawRefusals {
     /** The guard whose verdict new work gets here; none (the default) refuses nothing here. */
     void refuseWith(NewWorkGuard guard) {
         this.gate = guard == null ? null : new Gate(guard, guard.name());
+    }
+
+    /**
+     * From now on, a REGISTER without credentials that {@code challenges} applies to is challenged here, unless one
+     * of {@code guards}' {@link InboundValve#checkStateless} stops it.
+     */
+    void challengeWith(RawRegisterChallenges challenges, InboundValve guards) {
+        this.challenges = new Challenges(challenges, guards);
     }
 
     void countWith(SipTraffic counters) {
@@ -107,6 +125,10 @@ final class RawRefusals {
             traffic.rawRequestReceived(Request.ACK);
             return Disposition.DONE;
         }
+        Challenges challenging = challenges;
+        if (challenging != null && source instanceof Inet4Address && challenging.challenges().applies(request)) {
+            return challenge(challenging, source, sourcePort, socket);
+        }
         Gate current = gate;
         if (current == null || Request.INVITE.equals(method) && request.hasToTag() || !request.hasRfc3261Branch()) {
             return Disposition.QUEUE;
@@ -121,23 +143,51 @@ final class RawRefusals {
                 || serverTransactionExists.test(request.transactionKey())) {
             return Disposition.QUEUE;
         }
+        traffic.guardStopped(current.name(), verdict);
+        return refuse(verdict, source, sourcePort, socket);
+    }
+
+    /** The REGISTER's challenge, unless a guard stops it; nothing of it is kept. */
+    private Disposition challenge(Challenges challenging, InetAddress source, int sourcePort, DatagramSocket socket) {
+        GuardVerdict verdict = challenging.guards().checkStateless(source);
+        if (!verdict.passes()) {
+            if (verdict.status() == 0) {
+                traffic.rawRequestReceived(Request.REGISTER);
+                return Disposition.DONE;
+            }
+            return refuse(verdict, source, sourcePort, socket);
+        }
+        if (!challenging.challenges().write(writer, request, sourceText(source), sourcePort)) {
+            return Disposition.QUEUE;
+        }
+        send(source, sourcePort, socket, Response.UNAUTHORIZED);
+        return Disposition.DONE;
+    }
+
+    /** The guard's refusal of the request; the stop is already counted. */
+    private Disposition refuse(GuardVerdict verdict, InetAddress source, int sourcePort, DatagramSocket socket) {
         if (!writer.write(request, statusLine(verdict), sourceText(source), sourcePort, REFUSAL_TAG,
                 InboundValve.nextRefusal(), verdict.retryAfterSeconds())) {
             return Disposition.QUEUE;
         }
+        send(source, sourcePort, socket, verdict.status());
+        return Disposition.DONE;
+    }
+
+    /** Sends what the writer holds to where the stack's server transactions would answer the request. */
+    private void send(InetAddress source, int sourcePort, DatagramSocket socket, int status) {
+        String method = request.method();
         SipTraffic counters = traffic;
         counters.rawRequestReceived(method);
-        counters.guardStopped(current.name(), verdict);
         answer.setAddress(source);
         answer.setPort(request.hasRport() ? sourcePort : request.topPort() > 0 ? request.topPort() : 5060);
         answer.setLength(writer.length());
         try {
             socket.send(answer);
-            counters.rawResponseSent(method, verdict.status());
+            counters.rawResponseSent(method, status);
         } catch (IOException | RuntimeException e) {
             logFailure(method, e);
         }
-        return Disposition.DONE;
     }
 
     private void remember(long branch) {

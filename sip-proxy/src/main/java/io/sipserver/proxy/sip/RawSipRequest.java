@@ -18,6 +18,7 @@ final class RawSipRequest {
     static final int MAX_VIAS = 16;
 
     private static final byte[] SIP_VERSION = {'S', 'I', 'P', '/', '2', '.', '0'};
+    private static final byte[] SIP_SCHEME = {'s', 'i', 'p', ':'};
     private static final byte[] VIA_PROTOCOL = {'s', 'i', 'p', '/', '2', '.', '0', '/'};
     private static final byte[] TAG = {'t', 'a', 'g'};
     /** RFC 3261's branch prefix, lower-cased (it is compared ignoring case, as JAIN-SIP does). */
@@ -50,6 +51,23 @@ final class RawSipRequest {
     private int cseqEnd;
     private int timestampStart;
     private int timestampEnd;
+    private int requestUriStart;
+    private int requestUriEnd;
+    /** The URI between the To field's angle brackets. */
+    private int toUriStart;
+    private int toUriEnd;
+    /** Header fields whose presence takes a REGISTER out of what is answered from its bytes. */
+    private boolean hasAuthorization;
+    private boolean hasRoute;
+    private boolean hasProxyRequire;
+    private boolean hasBody;
+
+    /** The last URI {@link #sipUri} took apart: user (-1 when none), host, port (-1 when none). */
+    private int uriUserStart;
+    private int uriUserEnd;
+    private int uriHostStart;
+    private int uriHostEnd;
+    private int uriPort;
 
     /** The top Via element: sent-by host, port (-1 when absent), parameters, end (before a ',' or the line end). */
     private int hostStart;
@@ -78,6 +96,7 @@ final class RawSipRequest {
         fromStart = toStart = callIdStart = cseqStart = timestampStart = -1;
         toTagStart = toTagEnd = -1;
         branchStart = branchEnd = -1;
+        hasAuthorization = hasRoute = hasProxyRequire = hasBody = false;
         if (length > datagram.length || !requestLine(length)) {
             return false;
         }
@@ -88,6 +107,7 @@ final class RawSipRequest {
                 return false;
             }
             if (end == lineStart) {
+                hasBody = end + 2 < length;
                 break;
             }
             if (!headerLine(lineStart, end)) {
@@ -230,6 +250,122 @@ final class RawSipRequest {
         return data;
     }
 
+    int requestUriStart() {
+        return requestUriStart;
+    }
+
+    int requestUriEnd() {
+        return requestUriEnd;
+    }
+
+    /** Where the URI between the To field's angle brackets is. */
+    int toUriStart() {
+        return toUriStart;
+    }
+
+    int toUriEnd() {
+        return toUriEnd;
+    }
+
+    /** Whether the request carries an Authorization header field. */
+    boolean hasAuthorization() {
+        return hasAuthorization;
+    }
+
+    /** Whether the request carries a Route header field. */
+    boolean hasRoute() {
+        return hasRoute;
+    }
+
+    /** Whether the request carries a Proxy-Require header field. */
+    boolean hasProxyRequire() {
+        return hasProxyRequire;
+    }
+
+    /** Whether anything follows the header fields' blank line. */
+    boolean hasBody() {
+        return hasBody;
+    }
+
+    /**
+     * Takes apart {@code sip:[user[:password]@]host[:port][;params][?headers]} in {@code data[start, end)}; the parts
+     * are then at {@link #uriUserStart()} and the like. Only the {@code sip} scheme and a host name or IPv4 address
+     * are recognised (no {@code sips}, no IPv6 reference, no escaped host).
+     *
+     * @return false when the URI is not of that form
+     */
+    boolean sipUri(int start, int end) {
+        if (end - start < SIP_SCHEME.length || !regionEquals(data, start, SIP_SCHEME, true)) {
+            return false;
+        }
+        int at = start + SIP_SCHEME.length;
+        int userEnd = -1;
+        for (int i = at; i < end && userEnd < 0; i++) {
+            if (data[i] == '@') {
+                userEnd = i;
+            }
+        }
+        uriUserStart = uriUserEnd = -1;
+        if (userEnd >= 0) {
+            uriUserStart = at;
+            uriUserEnd = at;
+            while (uriUserEnd < userEnd && data[uriUserEnd] != ':') {
+                if (data[uriUserEnd] == ';' || data[uriUserEnd] == '?') {
+                    // User parameters (RFC 4694's npdi and the like) are left to the parser.
+                    return false;
+                }
+                uriUserEnd++;
+            }
+            at = userEnd + 1;
+        }
+        int parametersAt = at;
+        while (parametersAt < end && data[parametersAt] != ';' && data[parametersAt] != '?') {
+            parametersAt++;
+        }
+        uriHostStart = at;
+        while (at < parametersAt && (isAlphanumeric(data[at]) || data[at] == '.' || data[at] == '-')) {
+            at++;
+        }
+        uriHostEnd = at;
+        uriPort = -1;
+        if (at < parametersAt && data[at] == ':') {
+            at++;
+            int digits = at;
+            int port = 0;
+            while (at < parametersAt && data[at] >= '0' && data[at] <= '9' && at - digits < 5) {
+                port = port * 10 + data[at] - '0';
+                at++;
+            }
+            if (at == digits || port > 65535) {
+                return false;
+            }
+            uriPort = port;
+        }
+        return uriHostEnd > uriHostStart && at == parametersAt;
+    }
+
+    /** The user part of the last URI taken apart, -1 when it has none. */
+    int uriUserStart() {
+        return uriUserStart;
+    }
+
+    int uriUserEnd() {
+        return uriUserEnd;
+    }
+
+    int uriHostStart() {
+        return uriHostStart;
+    }
+
+    int uriHostEnd() {
+        return uriHostEnd;
+    }
+
+    /** The port of the last URI taken apart, -1 when it has none. */
+    int uriPort() {
+        return uriPort;
+    }
+
     /** {@code METHOD SP Request-URI SP SIP/2.0}, for the three methods this looks into. */
     private boolean requestLine(int length) {
         for (int m = 0; m < METHOD_NAMES.length; m++) {
@@ -252,6 +388,8 @@ final class RawSipRequest {
         while (uriEnd < end && data[uriEnd] != ' ') {
             uriEnd++;
         }
+        requestUriStart = uriStart;
+        requestUriEnd = uriEnd;
         return uriEnd > uriStart && end - uriEnd == 1 + SIP_VERSION.length
                 && regionEquals(data, uriEnd + 1, SIP_VERSION, false);
     }
@@ -323,6 +461,12 @@ final class RawSipRequest {
             }
             timestampStart = valueStart;
             timestampEnd = valueEnd;
+        } else if (nameIs(start, nameLength, "authorization", (char) 0)) {
+            hasAuthorization = true;
+        } else if (nameIs(start, nameLength, "route", (char) 0)) {
+            hasRoute = true;
+        } else if (nameIs(start, nameLength, "proxy-require", (char) 0)) {
+            hasProxyRequire = true;
         }
         return true;
     }
@@ -502,6 +646,8 @@ final class RawSipRequest {
         if (close == toEnd) {
             return false;
         }
+        toUriStart = open + 1;
+        toUriEnd = close;
         at = skipWhitespace(close + 1, toEnd);
         while (at < toEnd) {
             if (data[at] != ';') {

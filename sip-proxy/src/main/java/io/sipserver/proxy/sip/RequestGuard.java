@@ -18,6 +18,18 @@ public interface RequestGuard {
      */
     GuardVerdict check(SIPRequest request, InetAddress source);
 
+    /**
+     * The verdict on a request that is answered from its bytes, before any parse and without keeping any state: a
+     * UDP reader's digest challenge to a REGISTER without credentials ({@link RawRegisterChallenges}). Such an answer
+     * costs no more than a refusal, so by default it passes; a guard that must stop it (a flood limit, a drain)
+     * says so here.
+     *
+     * @param source the address it came from
+     */
+    default GuardVerdict checkStateless(InetAddress source) {
+        return GuardVerdict.PASS;
+    }
+
     /** The name its refusals and drops are counted under in the metrics: by default the class's simple name. */
     default String name() {
         return getClass().getSimpleName();

@@ -6,11 +6,13 @@ import gov.nist.javax.sip.parser.MessageParser;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 import io.sipserver.config.OverloadProperties;
 import io.sipserver.config.SipProperties;
+import io.sipserver.registrar.auth.DigestChallenge;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import javax.sip.ListeningPoint;
 import javax.sip.SipFactory;
 import javax.sip.SipListener;
@@ -197,6 +199,19 @@ public final class SipStackRuntime implements AutoCloseable {
     public void refuseNewWorkUnparsed(NewWorkGuard guard) {
         for (RawRefusals refusals : rawRefusals) {
             refusals.refuseWith(guard);
+        }
+    }
+
+    /**
+     * Lets the UDP listening points challenge REGISTERs without credentials from the datagrams' bytes
+     * ({@link RawRegisterChallenges}), as the request pipeline challenges them, subject to the valve's guards.
+     *
+     * @param challenges fresh challenges, the request pipeline's
+     */
+    public void challengeRegistersUnparsed(LocalAddresses local, Supplier<List<DigestChallenge>> challenges) {
+        RawRegisterChallenges challenger = new RawRegisterChallenges(local, challenges);
+        for (RawRefusals refusals : rawRefusals) {
+            refusals.challengeWith(challenger, inboundValve());
         }
     }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
+import io.sipserver.registrar.auth.DigestChallenge;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -31,6 +32,7 @@ class RawRefusalsTest {
     private final RawRefusals refusals = new RawRefusals(4096, serverTransactions::contains);
     private final DatagramSocket server;
     private final DatagramSocket client;
+    private final SipTraffic traffic;
 
     RawRefusalsTest() throws Exception {
         server = new DatagramSocket(0, InetAddress.getLoopbackAddress());
@@ -52,7 +54,7 @@ class RawRefusalsTest {
                 return "TestGuard";
             }
         });
-        refusals.countWith(new SipTraffic() {
+        traffic = new SipTraffic() {
             @Override
             public void requestReceived(SIPRequest request) {
                 counted.add("parsed " + request.getMethod());
@@ -82,7 +84,8 @@ class RawRefusalsTest {
             public void rawResponseSent(String method, int status) {
                 counted.add(status + " " + method);
             }
-        });
+        };
+        refusals.countWith(traffic);
     }
 
     @AfterEach
@@ -109,8 +112,8 @@ class RawRefusalsTest {
                 .contains(";tag=rf-").contains("\r\nCSeq: 1 INVITE\r\n");
         assertThat(handled(request("REGISTER", "b2", null))).isEqualTo(DONE);
         assertThat(receive()).startsWith("SIP/2.0 503 Overloaded\r\n").contains("\r\nCSeq: 1 REGISTER\r\n");
-        assertThat(counted).containsExactly("INVITE", "TestGuard 503", "503 INVITE",
-                "REGISTER", "TestGuard 503", "503 REGISTER");
+        assertThat(counted).containsExactly("TestGuard 503", "INVITE", "503 INVITE",
+                "TestGuard 503", "REGISTER", "503 REGISTER");
     }
 
     @Test
@@ -157,6 +160,100 @@ class RawRefusalsTest {
         } catch (SocketTimeoutException expected) {
             // nothing sent
         }
+    }
+
+    @Test
+    void aRegisterWithoutCredentialsIsChallengedEvenWhileTheOverloadGuardRefuses() throws Exception {
+        challengeRegisters(GuardVerdict.PASS);
+        verdict = BUSY;
+        assertThat(handled(request("REGISTER", "b1", null))).isEqualTo(DONE);
+        String challenge = receive();
+        assertThat(challenge).startsWith("SIP/2.0 401 Unauthorized\r\n")
+                .contains("\r\nVia: SIP/2.0/UDP 127.0.0.1:5999;branch=z9hG4bK-b1;rport=" + client.getLocalPort()
+                        + ";received=127.0.0.1\r\n")
+                .contains(";tag=rf-").contains("\r\nCSeq: 1 REGISTER\r\n")
+                .contains("\r\nWWW-Authenticate: Digest realm=\"example.test\",nonce=\"n1\",algorithm=MD5,"
+                        + "qop=\"auth\"\r\nWWW-Authenticate: Digest realm=\"example.test\",nonce=\"n1\","
+                        + "algorithm=SHA-256,qop=\"auth\"\r\n")
+                .endsWith("\r\nContent-Length: 0\r\n\r\n");
+        assertThat(counted).containsExactly("REGISTER", "401 REGISTER");
+    }
+
+    @Test
+    void theChallengeParsesAsTheResponseToTheRegister() throws Exception {
+        challengeRegisters(GuardVerdict.PASS);
+        handled(request("REGISTER", "b1", null));
+        byte[] bytes = receive().getBytes(StandardCharsets.US_ASCII);
+        SIPResponse response = (SIPResponse) SipMessageParser.INSTANCE.parseSIPMessage(bytes, true, false, null);
+        assertThat(response.getStatusCode()).isEqualTo(401);
+        assertThat(response.getHeaders("WWW-Authenticate")).toIterable().hasSize(2);
+        assertThat(response.getTopmostVia().getBranch()).isEqualTo("z9hG4bK-b1");
+        assertThat(response.getCallId().getCallId()).isEqualTo("c1");
+    }
+
+    @Test
+    void aGuardThatStopsStatelessAnswersDropsOrRefusesTheRegister() throws Exception {
+        challengeRegisters(GuardVerdict.DROP);
+        assertThat(handled(request("REGISTER", "b1", null))).isEqualTo(DONE);
+        assertThat(counted).containsExactly("StatelessGuard 0", "REGISTER");
+        counted.clear();
+        challengeRegisters(BUSY);
+        assertThat(handled(request("REGISTER", "b2", null))).isEqualTo(DONE);
+        assertThat(receive()).startsWith("SIP/2.0 503 Overloaded\r\n").contains("\r\nRetry-After: 2\r\n");
+        assertThat(counted).containsExactly("StatelessGuard 503", "REGISTER", "503 REGISTER");
+    }
+
+    @Test
+    void aRegisterThePipelineWouldNotChallengeIsForTheStack() {
+        challengeRegisters(GuardVerdict.PASS);
+        String register = request("REGISTER", "b1", null);
+        String end = "Content-Length: 0\r\n\r\n";
+        assertThat(handled(register.replace(end, "Authorization: Digest username=\"bob\"\r\n" + end)))
+                .as("credentials").isEqualTo(QUEUE_AS_NEW_WORK);
+        assertThat(handled(register.replace(end, "Route: <sip:127.0.0.1;lr>\r\n" + end))).as("Route")
+                .isEqualTo(QUEUE_AS_NEW_WORK);
+        assertThat(handled(register.replace(end, "Proxy-Require: foo\r\n" + end))).as("Proxy-Require")
+                .isEqualTo(QUEUE_AS_NEW_WORK);
+        assertThat(handled(register.replace(end, "Content-Length: 2\r\n\r\nhi"))).as("a body")
+                .isEqualTo(QUEUE_AS_NEW_WORK);
+        assertThat(handled(request("REGISTER", "b2", "t1"))).as("a To tag").isEqualTo(QUEUE_AS_NEW_WORK);
+        assertThat(handled(register.replace("REGISTER sip:bob@example.test", "REGISTER sip:other.test")))
+                .as("another domain's Request-URI").isEqualTo(QUEUE_AS_NEW_WORK);
+        assertThat(handled(register.replace("To: <sip:bob@example.test>", "To: <sip:bob@other.test>")))
+                .as("another domain's To").isEqualTo(QUEUE_AS_NEW_WORK);
+        assertThat(handled(register.replace("To: <sip:bob@example.test>", "To: <sip:example.test>")))
+                .as("a To without user").isEqualTo(QUEUE_AS_NEW_WORK);
+        assertThat(handled(register.replace("To: <sip:bob@example.test>", "To: <tel:+15550100>")))
+                .as("a tel: To").isEqualTo(QUEUE_AS_NEW_WORK);
+        assertThat(handled(register.replace("REGISTER sip:bob@example.test", "REGISTER sips:example.test")))
+                .as("a sips: Request-URI").isEqualTo(QUEUE_AS_NEW_WORK);
+        assertThat(counted).isEmpty();
+    }
+
+    /** From now on REGISTERs are challenged with two fixed challenges, subject to a guard with this verdict. */
+    private void challengeRegisters(GuardVerdict statelessVerdict) {
+        LocalAddresses local = new LocalAddresses("127.0.0.1", 5060, "example.test", Set.of("127.0.0.1"));
+        List<DigestChallenge> challenges = List.of(new DigestChallenge("example.test", "n1", "MD5", "auth", false),
+                new DigestChallenge("example.test", "n1", "SHA-256", "auth", false));
+        InboundValve valve = new InboundValve();
+        valve.countWith(traffic);
+        valve.guardRequests(List.of(new RequestGuard() {
+            @Override
+            public GuardVerdict check(SIPRequest request, InetAddress source) {
+                throw new AssertionError("a stateless answer is not parsed");
+            }
+
+            @Override
+            public GuardVerdict checkStateless(InetAddress source) {
+                return statelessVerdict;
+            }
+
+            @Override
+            public String name() {
+                return "StatelessGuard";
+            }
+        }));
+        refusals.challengeWith(new RawRegisterChallenges(local, () -> challenges), valve);
     }
 
     private RawRefusals.Disposition handled(String text) {
