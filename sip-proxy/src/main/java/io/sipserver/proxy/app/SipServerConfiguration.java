@@ -120,9 +120,10 @@ public class SipServerConfiguration {
                 new OwnRequestStage(),
                 new CallRoutingStage(local, locations, users, digest, trusted, proxy, calls, media, clock)));
         dispatcher.attach(pipeline, proxy, runtime.provider(), messages);
-        // The first REGISTER of each registration, without credentials, is challenged by the UDP readers from its
-        // bytes, with the challenges RegisterStage would send; what they do not take reaches RegisterStage.
-        runtime.challengeRegistersUnparsed(local, () -> authenticator.challenges(false));
+        // REGISTERs over UDP are served from their bytes by the same rules as RegisterStage's; what is not plain
+        // enough for that reaches RegisterStage.
+        runtime.serveRegistersUnparsed(local, RegistrarConfiguration.realm(sip), authenticator, authFailures,
+                locations, clock, executors.replies());
         return pipeline;
     }
 

@@ -1,6 +1,7 @@
 package io.sipserver.proxy.pipeline;
 
 import io.sipserver.proxy.sip.LocalAddresses;
+import io.sipserver.proxy.sip.RegisterReply;
 import io.sipserver.proxy.sip.SipMessages;
 import io.sipserver.registrar.AddressOfRecord;
 import io.sipserver.registrar.Binding;
@@ -16,9 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.ListIterator;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import javax.sip.InvalidArgumentException;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
@@ -41,9 +40,6 @@ import org.slf4j.LoggerFactory;
 public final class RegisterStage implements RequestStage {
 
     private static final Logger log = LoggerFactory.getLogger(RegisterStage.class);
-    /** When a phone refused because the registrar is busy should try again. */
-    private static final int BUSY_RETRY_AFTER_SECONDS = 5;
-
     private final LocationService locations;
     private final DigestChallenger digest;
     private final LocalAddresses local;
@@ -104,26 +100,12 @@ public final class RegisterStage implements RequestStage {
     private void answer(RequestContext ctx, RegisterRequest register, Map<String, URI> contactUris,
             RegisterOutcome outcome, Throwable error) {
         try {
-            if (error == null) {
-                ctx.respond(responseFor(ctx, outcome, contactUris));
-            } else if (unwrap(error) instanceof RejectedExecutionException) {
-                // The database writer is saturated: ask the phone to come back instead of queueing.
-                ctx.respond(ctx.sip().response(ctx.request(), 503, "Service Unavailable (registrar busy)",
-                        BUSY_RETRY_AFTER_SECONDS));
-            } else {
-                log.warn("REGISTER for {} not stored: {}", register.aor(), error.toString());
-                ctx.respond(500, "Server Internal Error (binding not stored)");
-            }
+            ctx.respond(responseFor(ctx, RegisterReply.of(register.aor(), outcome, error), contactUris));
         } catch (RuntimeException e) {
             log.warn("REGISTER for {} not answered as it should be", register.aor(), e);
             ctx.respond(500, "Server Internal Error");
         }
     }
-
-    private static Throwable unwrap(Throwable t) {
-        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-    }
-
 
     /**
      * The registrar's view of the request; {@code contactUris} receives each Contact URI parsed from its text, by
@@ -159,15 +141,20 @@ public final class RegisterStage implements RequestStage {
     }
 
     /** @param contactUris URIs parsed from the request's Contacts, by their text; each is used once */
-    private Response responseFor(RequestContext ctx, RegisterOutcome outcome, Map<String, URI> contactUris) {
+    private Response responseFor(RequestContext ctx, RegisterReply reply, Map<String, URI> contactUris) {
         SipMessages sip = ctx.sip();
         Request request = ctx.request();
         try {
-            if (outcome instanceof RegisterOutcome.Ok ok) {
-                Response r = sip.response(request, 200, null);
+            Response r = reply.retryAfterSeconds() > 0
+                    ? sip.response(request, reply.status(), reply.reason(), reply.retryAfterSeconds())
+                    : sip.response(request, reply.status(), reply.reason());
+            if (reply.minExpires() > 0) {
+                r.addHeader(sip.headers().createMinExpiresHeader(reply.minExpires()));
+            }
+            if (reply.status() == Response.OK) {
                 r.removeHeader(ContactHeader.NAME);
                 Instant now = clock.instant();
-                for (Binding b : ok.bindings()) {
+                for (Binding b : reply.bindings()) {
                     URI uri = contactUris.remove(b.contactUri());
                     ContactHeader c = sip.headers().createContactHeader(sip.addresses().createAddress(
                             uri != null ? uri : sip.addresses().createURI(b.contactUri())));
@@ -176,20 +163,8 @@ public final class RegisterStage implements RequestStage {
                     r.addHeader(c);
                 }
                 r.addHeader(sip.date(now));
-                return r;
             }
-            if (outcome instanceof RegisterOutcome.IntervalTooBrief brief) {
-                Response r = sip.response(request, 423, "Interval Too Brief");
-                r.addHeader(sip.headers().createMinExpiresHeader(brief.minExpires()));
-                return r;
-            }
-            if (outcome instanceof RegisterOutcome.TooManyContacts many) {
-                return sip.response(request, 503, "Service Unavailable (at most " + many.max() + " contacts per AOR)");
-            }
-            if (outcome instanceof RegisterOutcome.BadRequest bad) {
-                return sip.response(request, 400, RequestPipeline.reasonPhrase("Bad Request", bad.reason()));
-            }
-            throw new IllegalStateException("unknown registrar outcome " + outcome);
+            return r;
         } catch (ParseException | InvalidArgumentException e) {
             throw new IllegalStateException("cannot build the REGISTER response", e);
         }

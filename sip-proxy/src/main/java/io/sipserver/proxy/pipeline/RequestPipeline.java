@@ -1,5 +1,6 @@
 package io.sipserver.proxy.pipeline;
 
+import io.sipserver.proxy.sip.SipMessages;
 import java.text.ParseException;
 import java.util.List;
 import org.slf4j.Logger;
@@ -31,22 +32,10 @@ public final class RequestPipeline {
             log.debug("dropped a retransmitted {}", ctx.method());
         } catch (IllegalArgumentException | ParseException e) {
             log.debug("bad {} from {}: {}", ctx.method(), ctx.sourceHost(), e.getMessage());
-            ctx.respond(400, reasonPhrase("Bad Request", e.getMessage()));
+            ctx.respond(400, SipMessages.reasonPhrase("Bad Request", e.getMessage()));
         } catch (Exception e) {
             log.warn("{} from {}:{} failed", ctx.method(), ctx.sourceHost(), ctx.sourcePort(), e);
             ctx.respond(500, "Server Internal Error");
         }
-    }
-
-    /** A reason phrase that carries the cause, kept to one short line. */
-    static String reasonPhrase(String base, String detail) {
-        if (detail == null || detail.isBlank()) {
-            return base;
-        }
-        String clean = detail.replaceAll("[\\r\\n\\t]+", " ").trim();
-        if (clean.length() > 100) {
-            clean = clean.substring(0, 100);
-        }
-        return base + " (" + clean + ")";
     }
 }

@@ -61,6 +61,15 @@ final class InboundUdpMessageProcessor extends UDPMessageProcessor {
         return rawRefusals;
     }
 
+    /**
+     * From now on, REGISTERs with credentials that {@code registrations} applies to are queued unparsed for it
+     * (unless {@code guards} stop them), and answered on this listening point's socket.
+     */
+    void serveUnparsed(RawRegistrations registrations, InboundValve guards) {
+        queue.onUnparsed(datagram -> registrations.handle(datagram, sock));
+        rawRefusals.registerWith(registrations, guards);
+    }
+
     /** Where datagrams over the size limit go, with this listening point, instead of to the stack. */
     void onOversized(BiConsumer<DatagramPacket, MessageProcessor> handler) {
         queue.onOversized(datagram -> handler.accept(datagram, this));
@@ -89,12 +98,13 @@ final class InboundUdpMessageProcessor extends UDPMessageProcessor {
                 }
                 DatagramPacket datagram = new DatagramPacket(Arrays.copyOf(buffer, length), length,
                         reception.getAddress(), reception.getPort());
-                DatagramQueuedMessageDispatch dispatch = new DatagramQueuedMessageDispatch(datagram,
-                        System.currentTimeMillis());
-                if (disposition == RawRefusals.Disposition.QUEUE_AS_NEW_WORK) {
-                    queue.offerNewWork(dispatch);
+                long received = System.currentTimeMillis();
+                if (disposition == RawRefusals.Disposition.QUEUE_UNPARSED) {
+                    queue.offerUnparsed(datagram, received);
+                } else if (disposition == RawRefusals.Disposition.QUEUE_AS_NEW_WORK) {
+                    queue.offerNewWork(new DatagramQueuedMessageDispatch(datagram, received));
                 } else {
-                    queue.offer(dispatch);
+                    queue.offer(new DatagramQueuedMessageDispatch(datagram, received));
                 }
             } catch (SocketException e) {
                 if (!isRunning) {

@@ -56,6 +56,7 @@ final class RawRefusals {
 
     private volatile Gate gate;
     private volatile Challenges challenges;
+    private volatile Registrations registrations;
     private volatile SipTraffic traffic = SipTraffic.NONE;
 
     private InetAddress lastSource;
@@ -63,6 +64,10 @@ final class RawRefusals {
     private GuardVerdict lastVerdict;
     private byte[] lastStatusLine;
     private int failuresLogged;
+
+    /** Where REGISTERs with credentials go, and the guards that may stop them before the overload guard. */
+    private record Registrations(RawRegistrations registrations, InboundValve guards) {
+    }
 
     /** How REGISTERs without credentials are challenged here, and the guards that may stop that. */
     private record Challenges(RawRegisterChallenges challenges, InboundValve guards) {
@@ -95,6 +100,15 @@ final class RawRefusals {
         this.challenges = new Challenges(challenges, guards);
     }
 
+    /**
+     * From now on, a REGISTER with credentials that {@code registrations} applies to is queued for it unparsed,
+     * unless {@code guards}' {@link InboundValve#checkStateless} or the overload guard stops it; its retransmissions
+     * are answered here.
+     */
+    void registerWith(RawRegistrations registrations, InboundValve guards) {
+        this.registrations = new Registrations(registrations, guards);
+    }
+
     void countWith(SipTraffic counters) {
         this.traffic = counters;
     }
@@ -106,7 +120,9 @@ final class RawRefusals {
         /** For the stack: work in progress, or not recognised here. */
         QUEUE,
         /** For the stack: a request that starts new work, which waits until nothing else does. */
-        QUEUE_AS_NEW_WORK
+        QUEUE_AS_NEW_WORK,
+        /** New work, for {@link RawRegistrations} first (see {@link UdpReceiveQueue#offerUnparsed}). */
+        QUEUE_UNPARSED
     }
 
     /**
@@ -128,6 +144,10 @@ final class RawRefusals {
         Challenges challenging = challenges;
         if (challenging != null && source instanceof Inet4Address && challenging.challenges().applies(request)) {
             return challenge(challenging, source, sourcePort, socket);
+        }
+        Registrations registering = registrations;
+        if (registering != null && source instanceof Inet4Address && registering.registrations().applies(request)) {
+            return register(registering, source, sourcePort, socket);
         }
         Gate current = gate;
         if (current == null || Request.INVITE.equals(method) && request.hasToTag() || !request.hasRfc3261Branch()) {
@@ -164,6 +184,53 @@ final class RawRefusals {
         return Disposition.DONE;
     }
 
+    /**
+     * A REGISTER for {@link RawRegistrations}: a retransmission gets the answer sent (or nothing while it is
+     * pending); a new one passes the guards as new work and is queued unparsed, with its answer claimed.
+     */
+    private Disposition register(Registrations registering, InetAddress source, int sourcePort,
+            DatagramSocket socket) {
+        RegisterAnswers answers = registering.registrations().answers();
+        String key = request.transactionKey();
+        RegisterAnswers.Answer previous = answers.find(key);
+        if (previous != null) {
+            if (!previous.from(source, sourcePort)) {
+                return Disposition.QUEUE;
+            }
+            traffic.rawRequestReceived(Request.REGISTER);
+            byte[] sent = previous.datagram();
+            if (sent != null) {
+                resend(sent, source, request.responsePort(sourcePort), socket);
+            }
+            return Disposition.DONE;
+        }
+        GuardVerdict verdict = registering.guards().checkStateless(source);
+        if (verdict.passes()) {
+            Gate current = gate;
+            verdict = current == null ? GuardVerdict.PASS : current.guard().newWorkVerdict();
+            if (!verdict.passes()) {
+                traffic.guardStopped(current.name(), verdict);
+            }
+        }
+        if (verdict.passes()) {
+            answers.claim(key, source, sourcePort);
+            return Disposition.QUEUE_UNPARSED;
+        }
+        if (verdict.status() == 0) {
+            traffic.rawRequestReceived(Request.REGISTER);
+            return Disposition.DONE;
+        }
+        return refuse(verdict, source, sourcePort, socket);
+    }
+
+    private void resend(byte[] datagram, InetAddress destination, int port, DatagramSocket socket) {
+        try {
+            socket.send(new DatagramPacket(datagram, datagram.length, destination, port));
+        } catch (IOException | RuntimeException e) {
+            logFailure(Request.REGISTER, e);
+        }
+    }
+
     /** The guard's refusal of the request; the stop is already counted. */
     private Disposition refuse(GuardVerdict verdict, InetAddress source, int sourcePort, DatagramSocket socket) {
         if (!writer.write(request, statusLine(verdict), sourceText(source), sourcePort, REFUSAL_TAG,
@@ -180,7 +247,7 @@ final class RawRefusals {
         SipTraffic counters = traffic;
         counters.rawRequestReceived(method);
         answer.setAddress(source);
-        answer.setPort(request.hasRport() ? sourcePort : request.topPort() > 0 ? request.topPort() : 5060);
+        answer.setPort(request.responsePort(sourcePort));
         answer.setLength(writer.length());
         try {
             socket.send(answer);

@@ -12,9 +12,9 @@ import javax.sip.message.Request;
  * first attempts; answered here, as Kamailio's {@code www_challenge} answers them, each costs a scan and one
  * datagram instead of a full parse, a response object and its encoding.
  * <p>
- * Only a REGISTER the request pipeline would challenge too is taken: no To tag, no Authorization, no Route (the
- * pipeline pops ours), no Proxy-Require (420), no body, and a {@code sip:} Request-URI and a {@code sip:} To URI
- * with a user part, both for a domain served here (otherwise 403 or 400). Anything else goes on to the stack, whose
+ * Only a REGISTER the request pipeline would challenge too is taken: no To tag, no Authorization, no Proxy-Require
+ * (420), no body, Route values (if any) that parse, and a {@code sip:} Request-URI and a {@code sip:} To URI with a
+ * user part, both for a domain served here (otherwise 403 or 400). Anything else goes on to the stack, whose
  * pipeline answers it as before; the answer is the one it would give, stateless and with a To tag from the series
  * of stateless refusals ({@link InboundValve#REFUSAL_TAG}).
  */
@@ -35,13 +35,35 @@ final class RawRegisterChallenges {
 
     /** Whether {@code request}, scanned, is a REGISTER to challenge here. */
     boolean applies(RawSipRequest request) {
-        if (!Request.REGISTER.equals(request.method()) || request.hasToTag() || request.hasAuthorization()
-                || request.hasRoute() || request.hasProxyRequire() || request.hasBody()) {
+        return !request.hasAuthorization() && forThisRegistrar(request);
+    }
+
+    /**
+     * Whether {@code request}, scanned, is a plain REGISTER for this registrar: no To tag, Proxy-Require or body,
+     * Route values that parse, and a {@code sip:} Request-URI and To URI with a user part, for a domain served here. The To URI is the
+     * last one {@link RawSipRequest#sipUri} took apart when it is.
+     */
+    boolean forThisRegistrar(RawSipRequest request) {
+        if (!Request.REGISTER.equals(request.method()) || request.hasToTag() || request.hasProxyRequire()
+                || request.hasBody() || !routesParse(request)) {
             return false;
         }
         return request.sipUri(request.requestUriStart(), request.requestUriEnd()) && served(request)
                 && request.sipUri(request.toUriStart(), request.toUriEnd())
                 && request.uriUserEnd() > request.uriUserStart() && request.uriUserStart() >= 0 && served(request);
+    }
+
+    /**
+     * Whether the Route values (a phone with an outbound proxy sends one naming us) are well-formed: the pipeline
+     * pops ours and a REGISTER ends here whatever the rest say, but one the stack's parser refuses is a bad request.
+     */
+    private static boolean routesParse(RawSipRequest request) {
+        for (int i = 0; i < request.routeCount(); i++) {
+            if (PlainAddressParsers.route(request.text(request.routeStart(i), request.routeEnd(i)), 0) == null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the URI {@link RawSipRequest#sipUri} took apart last addresses a domain served here. */

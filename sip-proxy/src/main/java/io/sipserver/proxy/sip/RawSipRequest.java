@@ -1,5 +1,6 @@
 package io.sipserver.proxy.sip;
 
+import java.nio.charset.StandardCharsets;
 import javax.sip.message.Request;
 
 /**
@@ -16,6 +17,10 @@ final class RawSipRequest {
 
     /** Most Via header field values a recognised request may carry. */
     static final int MAX_VIAS = 16;
+    /** Most Contact header field values a recognised request may carry. */
+    static final int MAX_CONTACTS = 8;
+    /** Most Route header field values a recognised request may carry. */
+    static final int MAX_ROUTES = 8;
 
     private static final byte[] SIP_VERSION = {'S', 'I', 'P', '/', '2', '.', '0'};
     private static final byte[] SIP_SCHEME = {'s', 'i', 'p', ':'};
@@ -56,9 +61,23 @@ final class RawSipRequest {
     /** The URI between the To field's angle brackets. */
     private int toUriStart;
     private int toUriEnd;
+    /** Contact header field values (a comma-separated line is one entry). */
+    private final int[] contactStart = new int[MAX_CONTACTS];
+    private final int[] contactEnd = new int[MAX_CONTACTS];
+    private int contacts;
+    /** Route header field values. */
+    private final int[] routeStart = new int[MAX_ROUTES];
+    private final int[] routeEnd = new int[MAX_ROUTES];
+    private int routes;
+    private int expiresStart;
+    private int expiresEnd;
+    private int authorizationStart;
+    private int authorizationEnd;
+    private int authorizations;
+    private int userAgentStart;
+    private int userAgentEnd;
     /** Header fields whose presence takes a REGISTER out of what is answered from its bytes. */
     private boolean hasAuthorization;
-    private boolean hasRoute;
     private boolean hasProxyRequire;
     private boolean hasBody;
 
@@ -96,7 +115,9 @@ final class RawSipRequest {
         fromStart = toStart = callIdStart = cseqStart = timestampStart = -1;
         toTagStart = toTagEnd = -1;
         branchStart = branchEnd = -1;
-        hasAuthorization = hasRoute = hasProxyRequire = hasBody = false;
+        hasAuthorization = hasProxyRequire = hasBody = false;
+        contacts = routes = authorizations = 0;
+        expiresStart = userAgentStart = -1;
         if (length > datagram.length || !requestLine(length)) {
             return false;
         }
@@ -272,9 +293,83 @@ final class RawSipRequest {
         return hasAuthorization;
     }
 
-    /** Whether the request carries a Route header field. */
-    boolean hasRoute() {
-        return hasRoute;
+    /** How many Authorization header fields the request carries; the last one's value is at the span below. */
+    int authorizations() {
+        return authorizations;
+    }
+
+    int authorizationStart() {
+        return authorizationStart;
+    }
+
+    int authorizationEnd() {
+        return authorizationEnd;
+    }
+
+    /** Contact header field values, a comma-separated line being one. */
+    int contactCount() {
+        return contacts;
+    }
+
+    int contactStart(int index) {
+        return contactStart[index];
+    }
+
+    int contactEnd(int index) {
+        return contactEnd[index];
+    }
+
+    /** Where the Expires value is; -1 when the request has none. */
+    int expiresStart() {
+        return expiresStart;
+    }
+
+    int expiresEnd() {
+        return expiresEnd;
+    }
+
+    /** Where the User-Agent value is; -1 when the request has none. */
+    int userAgentStart() {
+        return userAgentStart;
+    }
+
+    int userAgentEnd() {
+        return userAgentEnd;
+    }
+
+    /**
+     * Where a response goes, as the stack's server transactions send it: to the source port when the top Via has
+     * {@code rport}, else to its sent-by port (5060 when none).
+     */
+    int responsePort(int sourcePort) {
+        return rport ? sourcePort : port > 0 ? port : 5060;
+    }
+
+    /** The CSeq sequence number (the scan checked its digits). */
+    long cseqNumber() {
+        long n = 0;
+        for (int i = cseqStart; i < cseqEnd && data[i] >= '0' && data[i] <= '9'; i++) {
+            n = n * 10 + data[i] - '0';
+        }
+        return n;
+    }
+
+    /** {@code data[start, end)} as a String, decoded as UTF-8 as the stack's parser decodes a message. */
+    String text(int start, int end) {
+        return new String(data, start, end - start, StandardCharsets.UTF_8);
+    }
+
+    /** Route header field values, a comma-separated line being one. */
+    int routeCount() {
+        return routes;
+    }
+
+    int routeStart(int index) {
+        return routeStart[index];
+    }
+
+    int routeEnd(int index) {
+        return routeEnd[index];
     }
 
     /** Whether the request carries a Proxy-Require header field. */
@@ -463,8 +558,35 @@ final class RawSipRequest {
             timestampEnd = valueEnd;
         } else if (nameIs(start, nameLength, "authorization", (char) 0)) {
             hasAuthorization = true;
+            authorizations++;
+            authorizationStart = valueStart;
+            authorizationEnd = valueEnd;
+        } else if (nameIs(start, nameLength, "contact", 'm')) {
+            if (contacts == MAX_CONTACTS) {
+                return false;
+            }
+            contactStart[contacts] = valueStart;
+            contactEnd[contacts] = valueEnd;
+            contacts++;
+        } else if (nameIs(start, nameLength, "expires", (char) 0)) {
+            if (expiresStart >= 0) {
+                return false;
+            }
+            expiresStart = valueStart;
+            expiresEnd = valueEnd;
+        } else if (nameIs(start, nameLength, "user-agent", (char) 0)) {
+            if (userAgentStart >= 0) {
+                return false;
+            }
+            userAgentStart = valueStart;
+            userAgentEnd = valueEnd;
         } else if (nameIs(start, nameLength, "route", (char) 0)) {
-            hasRoute = true;
+            if (routes == MAX_ROUTES) {
+                return false;
+            }
+            routeStart[routes] = valueStart;
+            routeEnd[routes] = valueEnd;
+            routes++;
         } else if (nameIs(start, nameLength, "proxy-require", (char) 0)) {
             hasProxyRequire = true;
         }

@@ -95,6 +95,17 @@ public final class SipMessages {
         return local;
     }
 
+    /** A reason phrase that carries the cause, kept to one short line. */
+    public static String reasonPhrase(String base, String detail) {
+        if (detail == null || detail.isBlank()) {
+            return base;
+        }
+        String clean = detail.replaceAll("[\\r\\n\\t]+", " ").trim();
+        if (clean.length() > 100) {
+            clean = clean.substring(0, 100);
+        }
+        return base + " (" + clean + ")";
+    }
     /** A response to {@code request}; final responses other than 100 carry a To tag (RFC 3261 8.2.6.2). */
     public Response response(Request request, int status, String reason) {
         try {

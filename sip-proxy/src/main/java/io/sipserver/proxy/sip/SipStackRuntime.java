@@ -6,13 +6,16 @@ import gov.nist.javax.sip.parser.MessageParser;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 import io.sipserver.config.OverloadProperties;
 import io.sipserver.config.SipProperties;
-import io.sipserver.registrar.auth.DigestChallenge;
+import io.sipserver.proxy.guard.AuthFailureTracker;
+import io.sipserver.registrar.LocationService;
+import io.sipserver.registrar.auth.DigestAuthenticator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
+import java.time.Clock;
+import java.util.concurrent.Executor;
 import javax.sip.ListeningPoint;
 import javax.sip.SipFactory;
 import javax.sip.SipListener;
@@ -38,6 +41,12 @@ public final class SipStackRuntime implements AutoCloseable {
     private final MessageFactory messageFactory;
     private final List<UdpReceiveQueue> udpQueues;
     private final List<RawRefusals> rawRefusals;
+    /**
+     * Answers to REGISTERs served unparsed kept per UDP listening point: 5 s of them at 40,000 REGISTER/s, a bound
+     * on memory (about 600 bytes each) rather than a limit on the rate.
+     */
+    private static final int REGISTER_ANSWERS = 200_000;
+    private final List<InboundUdpMessageProcessor> udpPoints;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile SipTraffic traffic = SipTraffic.NONE;
 
@@ -49,11 +58,13 @@ public final class SipStackRuntime implements AutoCloseable {
         this.messageFactory = factory.createMessageFactory();
         this.udpQueues = new ArrayList<>();
         this.rawRefusals = new ArrayList<>();
+        this.udpPoints = new ArrayList<>();
         for (ListeningPoint point : provider.getListeningPoints()) {
             if (((ListeningPointImpl) point).getMessageProcessor() instanceof InboundUdpMessageProcessor udp) {
                 udp.onOversized(inboundValve()::refuseOversized);
                 udpQueues.add(udp.queue());
                 rawRefusals.add(udp.rawRefusals());
+                udpPoints.add(udp);
             }
         }
     }
@@ -203,15 +214,23 @@ public final class SipStackRuntime implements AutoCloseable {
     }
 
     /**
-     * Lets the UDP listening points challenge REGISTERs without credentials from the datagrams' bytes
-     * ({@link RawRegisterChallenges}), as the request pipeline challenges them, subject to the valve's guards.
+     * Lets the UDP listening points serve REGISTERs from the datagrams' bytes, as the request pipeline serves them:
+     * those without credentials get their challenge from the reader ({@link RawRegisterChallenges}); those with
+     * credentials go to the workers unparsed ({@link RawRegistrations}), subject to the valve's guards; what either
+     * does not take goes on to the stack and the pipeline.
      *
-     * @param challenges fresh challenges, the request pipeline's
+     * @param realm the realm of the pipeline's challenges
+     * @param replies where answers are sent once the registrar's change is durable
      */
-    public void challengeRegistersUnparsed(LocalAddresses local, Supplier<List<DigestChallenge>> challenges) {
-        RawRegisterChallenges challenger = new RawRegisterChallenges(local, challenges);
-        for (RawRefusals refusals : rawRefusals) {
-            refusals.challengeWith(challenger, inboundValve());
+    public void serveRegistersUnparsed(LocalAddresses local, String realm, DigestAuthenticator authenticator,
+            AuthFailureTracker failures, LocationService locations, Clock clock, Executor replies) {
+        RawRegisterChallenges challenges = new RawRegisterChallenges(local, () -> authenticator.challenges(false));
+        for (InboundUdpMessageProcessor point : udpPoints) {
+            RawRegistrations registrations = new RawRegistrations(challenges, realm, local.domain(), authenticator,
+                    failures, locations, addressFactory, clock, replies, new RegisterAnswers(REGISTER_ANSWERS),
+                    this::traffic, transactionStack().getMaxMessageSize());
+            point.rawRefusals().challengeWith(challenges, inboundValve());
+            point.serveUnparsed(registrations, inboundValve());
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,6 +98,7 @@ public final class UdpReceiveQueue extends AbstractQueue<DatagramQueuedMessageDi
 
     private final int maxMessageSize;
     private volatile Consumer<DatagramPacket> oversized = datagram -> { };
+    private volatile Predicate<DatagramPacket> unparsed = datagram -> false;
 
     UdpReceiveQueue(int capacity, int maxMessageSize) {
         this(capacity, maxMessageSize, System::currentTimeMillis);
@@ -118,6 +120,20 @@ public final class UdpReceiveQueue extends AbstractQueue<DatagramQueuedMessageDi
     @Override
     public boolean offer(DatagramQueuedMessageDispatch message) {
         return enqueue(inProgress, message);
+    }
+
+    /**
+     * Queues a request that starts new work as {@link #offerNewWork} does, for the handler given in
+     * {@link #onUnparsed}: the worker that takes it hands it there first, and to the stack only when the handler
+     * says it did not take it.
+     */
+    boolean offerUnparsed(DatagramPacket datagram, long receptionTime) {
+        return offerNewWork(new Unparsed(datagram, receptionTime));
+    }
+
+    /** Who takes the datagrams queued {@link #offerUnparsed unparsed}: true when it took one. */
+    void onUnparsed(Predicate<DatagramPacket> handler) {
+        this.unparsed = handler;
     }
 
     /** Queues a request that starts new work: taken only when nothing else waits, and measured. */
@@ -144,11 +160,11 @@ public final class UdpReceiveQueue extends AbstractQueue<DatagramQueuedMessageDi
 
     @Override
     public DatagramQueuedMessageDispatch take() throws InterruptedException {
-        long[] current = finishedPrevious();
         while (true) {
+            long[] current = finishedPrevious();
             queued.acquire();
             DatagramQueuedMessageDispatch message = next(current);
-            if (!handledOversized(message, current)) {
+            if (!handledHere(message, current)) {
                 return message;
             }
         }
@@ -162,7 +178,7 @@ public final class UdpReceiveQueue extends AbstractQueue<DatagramQueuedMessageDi
         }
         DatagramQueuedMessageDispatch message = next(current);
         // The RI's worker polls again on null.
-        return handledOversized(message, current) ? null : message;
+        return handledHere(message, current) ? null : message;
     }
 
     @Override
@@ -197,13 +213,32 @@ public final class UdpReceiveQueue extends AbstractQueue<DatagramQueuedMessageDi
         }
     }
 
-    private boolean handledOversized(DatagramQueuedMessageDispatch message, long[] current) {
-        if (message.packet.getLength() <= maxMessageSize) {
-            return false;
+    /**
+     * Whether the worker dealt with {@code message} here: an oversized datagram goes to its handler (not measured),
+     * a datagram queued {@link #offerUnparsed unparsed} to the unparsed handler (measured as new work, when it took
+     * it). Nothing may escape: the RI's worker thread would end.
+     */
+    private boolean handledHere(DatagramQueuedMessageDispatch message, long[] current) {
+        if (message.packet.getLength() > maxMessageSize) {
+            current[0] = 0;
+            oversized.accept(message.packet);
+            return true;
         }
-        current[0] = 0;
-        oversized.accept(message.packet);
-        return true;
+        if (message instanceof Unparsed) {
+            try {
+                return unparsed.test(message.packet);
+            } catch (RuntimeException e) {
+                log.warn("a datagram queued unparsed failed; it goes to the stack", e);
+            }
+        }
+        return false;
+    }
+
+    /** A datagram that a handler may take before the stack parses it ({@link #offerUnparsed}). */
+    private static final class Unparsed extends DatagramQueuedMessageDispatch {
+        Unparsed(DatagramPacket packet, long time) {
+            super(packet, time);
+        }
     }
 
     @Override

@@ -10,13 +10,16 @@ import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.parser.StringMsgParser;
+import io.sipserver.config.DigestAlgorithm;
 import io.sipserver.proxy.observability.SipMethod;
 import io.sipserver.proxy.observability.SipTrafficCounts;
 import io.sipserver.proxy.sip.SipStackRuntime;
 import io.sipserver.proxy.testsupport.ServerTest;
 import io.sipserver.proxy.testsupport.TestServer;
 import io.sipserver.proxy.testsupport.TestUserAgent;
+import io.sipserver.registrar.LocationService;
 import io.sipserver.registrar.UserService;
+import io.sipserver.registrar.auth.DigestHashes;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -31,6 +34,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sip.ClientTransaction;
+import javax.sip.header.ContactHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.junit.jupiter.api.AfterEach;
@@ -70,6 +74,9 @@ class StatelessChallengeProtocolTest {
 
     @Autowired
     SipTrafficCounts traffic;
+
+    @Autowired
+    LocationService locations;
 
     private final List<TestUserAgent> agents = new ArrayList<>();
     private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
@@ -136,10 +143,50 @@ class StatelessChallengeProtocolTest {
         ClientTransaction authenticated = ua.send(ua.withCredentials(register, challenge, PASSWORD));
 
         assertThat(ua.finalResponse().getStatusCode()).isEqualTo(200);
-        // Over UDP kept for Timer J (5 s), to absorb retransmissions that the replay check would challenge again;
-        // over TCP there are none, and Timer J is zero.
-        assertThat(stack.hasServerTransaction((SIPRequest) authenticated.getRequest()))
-                .isEqualTo(transport.equals("udp"));
+        // Over UDP served from its bytes, its answer kept for retransmissions (see the next test); over TCP there
+        // are none, and Timer J is zero.
+        assertThat(stack.hasServerTransaction((SIPRequest) authenticated.getRequest())).isFalse();
+    }
+
+    @Test
+    void anAuthenticatedRegisterOverUdpIsServedOnceAndItsRetransmissionGetsTheSameAnswer() throws Exception {
+        try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            String user = newUser();
+            String first = register(user, "SIP/2.0/UDP 127.0.0.9:5999;rport");
+            SIPResponse challenge = sendAndReceive(udp, first);
+            String authorized = withCredentials(first, user, nonce(challenge));
+
+            SIPResponse answer = sendAndReceive(udp, authorized);
+            long registrationsAfterFirst = traffic.requestsReceived(SipMethod.REGISTER);
+            SIPResponse again = sendAndReceive(udp, authorized);
+
+            assertThat(answer.getStatusCode()).isEqualTo(200);
+            assertThat(again.encode()).as("the retransmission's answer").isEqualTo(answer.encode());
+            assertThat(answer.getTopmostVia().getRPort()).isEqualTo(udp.getLocalPort());
+            ContactHeader contact = (ContactHeader) answer.getHeader(ContactHeader.NAME);
+            assertThat(contact.getAddress().getURI().toString()).isEqualTo("sip:" + user + "@127.0.0.9:5999");
+            assertThat(contact.getExpires()).isBetween(590, 600);
+            assertThat(answer.getHeader("Date")).isNotNull();
+            assertThat(locations.lookup("sip:" + user + "@" + TestServer.DOMAIN)).singleElement()
+                    .satisfies(b -> assertThat(b.sourcePort()).isEqualTo(udp.getLocalPort()));
+            assertThat(traffic.requestsReceived(SipMethod.REGISTER)).as("REGISTERs counted")
+                    .isEqualTo(registrationsAfterFirst + 1);
+        }
+    }
+
+    @Test
+    void aRegisterWithWrongCredentialsOverUdpIsRefusedAsBefore() throws Exception {
+        try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            String user = newUser();
+            String first = register(user, "SIP/2.0/UDP 127.0.0.9:5999;rport");
+            SIPResponse challenge = sendAndReceive(udp, first);
+
+            SIPResponse answer = sendAndReceive(udp, withCredentials(first, user, nonce(challenge))
+                    .replace("response=\"", "response=\"0"));
+
+            assertThat(answer.getStatusCode()).isEqualTo(403);
+            assertThat(locations.lookup("sip:" + user + "@" + TestServer.DOMAIN)).isEmpty();
+        }
     }
 
     @ParameterizedTest(name = "{0} {1}, Max-Forwards {2}: {3}")
@@ -233,6 +280,20 @@ class StatelessChallengeProtocolTest {
                 }
             }
         }
+    }
+
+    /** {@code register} with another branch, the next CSeq and MD5 credentials for {@code nonce}. */
+    private static String withCredentials(String register, String user, String nonce) {
+        String uri = "sip:" + TestServer.DOMAIN;
+        String cnonce = Long.toHexString(ThreadLocalRandom.current().nextLong());
+        String ha1 = DigestHashes.ha1(DigestAlgorithm.MD5, user, TestServer.DOMAIN, PASSWORD);
+        String response = DigestHashes.response(DigestAlgorithm.MD5, ha1, nonce, "00000001", cnonce, "auth",
+                Request.REGISTER, uri);
+        return register.replace(";branch=z9hG4bK-sc", ";branch=z9hG4bK-auth").replace("CSeq: 1 ", "CSeq: 2 ")
+                .replace("Content-Length: 0", "Authorization: Digest username=\"" + user + "\",realm=\""
+                        + TestServer.DOMAIN + "\",nonce=\"" + nonce + "\",uri=\"" + uri + "\",response=\""
+                        + response + "\",algorithm=MD5,qop=auth,nc=00000001,cnonce=\"" + cnonce + "\"\r\n"
+                        + "Content-Length: 0");
     }
 
     private static SIPRequest parse(String request) throws Exception {

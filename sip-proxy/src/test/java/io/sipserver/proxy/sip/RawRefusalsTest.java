@@ -180,6 +180,15 @@ class RawRefusalsTest {
     }
 
     @Test
+    void aRegisterThroughAnOutboundProxyRouteIsChallengedToo() throws Exception {
+        challengeRegisters(GuardVerdict.PASS);
+        String register = request("REGISTER", "b1", null).replace("Content-Length: 0",
+                "Route: <sip:127.0.0.1;lr>\r\nContent-Length: 0");
+        assertThat(handled(register)).isEqualTo(DONE);
+        assertThat(receive()).startsWith("SIP/2.0 401 Unauthorized\r\n");
+    }
+
+    @Test
     void theChallengeParsesAsTheResponseToTheRegister() throws Exception {
         challengeRegisters(GuardVerdict.PASS);
         handled(request("REGISTER", "b1", null));
@@ -210,7 +219,7 @@ class RawRefusalsTest {
         String end = "Content-Length: 0\r\n\r\n";
         assertThat(handled(register.replace(end, "Authorization: Digest username=\"bob\"\r\n" + end)))
                 .as("credentials").isEqualTo(QUEUE_AS_NEW_WORK);
-        assertThat(handled(register.replace(end, "Route: <sip:127.0.0.1;lr>\r\n" + end))).as("Route")
+        assertThat(handled(register.replace(end, "Route: <sip:127.0.0.1;lr\r\n" + end))).as("a bad Route")
                 .isEqualTo(QUEUE_AS_NEW_WORK);
         assertThat(handled(register.replace(end, "Proxy-Require: foo\r\n" + end))).as("Proxy-Require")
                 .isEqualTo(QUEUE_AS_NEW_WORK);

@@ -45,6 +45,70 @@ class RawSipRequestTest {
     }
 
     @Test
+    void findsWhatARegistrarNeedsInARegister() {
+        String register = """
+                REGISTER sip:example.test:5060 SIP/2.0\r
+                Via: SIP/2.0/UDP 10.0.0.1:5070;branch=z9hG4bK-r1;rport\r
+                From: <sip:alice@example.test>;tag=a1\r
+                To: "Alice" <sip:alice:secret@example.test;transport=udp>\r
+                Call-ID: r1@10.0.0.1\r
+                CSeq: 42 REGISTER\r
+                Contact: <sip:alice@10.0.0.1:5070>;expires=600, <sip:alice@10.0.0.1:5080>\r
+                m: *\r
+                Expires: 3600\r
+                Authorization: Digest username="alice"\r
+                User-Agent: Phone/1.0 (test)\r
+                Content-Length: 0\r
+                \r
+                """;
+        assertThat(scan(register)).isTrue();
+        assertThat(value(request.requestUriStart(), request.requestUriEnd())).isEqualTo("sip:example.test:5060");
+        assertThat(request.sipUri(request.requestUriStart(), request.requestUriEnd())).isTrue();
+        assertThat(request.uriUserStart()).isEqualTo(-1);
+        assertThat(value(request.uriHostStart(), request.uriHostEnd())).isEqualTo("example.test");
+        assertThat(request.uriPort()).isEqualTo(5060);
+        assertThat(value(request.toUriStart(), request.toUriEnd()))
+                .isEqualTo("sip:alice:secret@example.test;transport=udp");
+        assertThat(request.sipUri(request.toUriStart(), request.toUriEnd())).isTrue();
+        assertThat(value(request.uriUserStart(), request.uriUserEnd())).isEqualTo("alice");
+        assertThat(value(request.uriHostStart(), request.uriHostEnd())).isEqualTo("example.test");
+        assertThat(request.uriPort()).isEqualTo(-1);
+        assertThat(request.contactCount()).isEqualTo(2);
+        assertThat(value(request.contactStart(0), request.contactEnd(0)))
+                .isEqualTo("<sip:alice@10.0.0.1:5070>;expires=600, <sip:alice@10.0.0.1:5080>");
+        assertThat(value(request.contactStart(1), request.contactEnd(1))).isEqualTo("*");
+        assertThat(value(request.expiresStart(), request.expiresEnd())).isEqualTo("3600");
+        assertThat(request.authorizations()).isEqualTo(1);
+        assertThat(value(request.authorizationStart(), request.authorizationEnd()))
+                .isEqualTo("Digest username=\"alice\"");
+        assertThat(request.text(request.userAgentStart(), request.userAgentEnd())).isEqualTo("Phone/1.0 (test)");
+        assertThat(request.cseqNumber()).isEqualTo(42);
+        assertThat(request.responsePort(40000)).as("rport").isEqualTo(40000);
+        assertThat(request.routeCount()).isZero();
+        assertThat(request.hasProxyRequire() || request.hasBody()).isFalse();
+    }
+
+    @Test
+    void takesApartOnlyPlainSipUris() {
+        assertThat(uri("sip:bob@10.0.0.1:5070;transport=tcp?subject=x")).isTrue();
+        assertThat(request.uriPort()).isEqualTo(5070);
+        assertThat(uri("sips:bob@example.test")).isFalse();
+        assertThat(uri("tel:+15550100")).isFalse();
+        assertThat(uri("sip:bob@[2001:db8::1]")).isFalse();
+        assertThat(uri("sip:bob;npdi@example.test")).as("user parameters").isFalse();
+        assertThat(uri("sip:bob@example.test:99999")).isFalse();
+        assertThat(uri("sip:bob@")).isFalse();
+    }
+
+    /** Scans a REGISTER whose To URI is {@code uri}, then takes that apart. */
+    private boolean uri(String uri) {
+        String register = "REGISTER sip:example.test SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK-1\r\n"
+                + "From: <sip:a@example.test>;tag=1\r\nTo: <" + uri + ">\r\nCall-ID: 1\r\nCSeq: 1 REGISTER\r\n\r\n";
+        assertThat(scan(register)).isTrue();
+        return request.sipUri(request.toUriStart(), request.toUriEnd());
+    }
+
+    @Test
     void readsCompactAndOddlyCasedHeaderNamesWithWhitespaceBeforeTheColon() {
         String compact = """
                 REGISTER sip:example.test SIP/2.0\r
