@@ -127,12 +127,16 @@ public class SipServerConfiguration {
         return pipeline;
     }
 
-    /** Periodic clean-up: expired bindings, calls whose end was never seen, the stack's header name cache. */
+    /**
+     * Periodic clean-up: expired bindings, calls whose end was never seen, the stack's header name cache, the kept
+     * answers to REGISTERs.
+     */
     @Bean(destroyMethod = "close")
     Housekeeping housekeeping(SipExecutors executors, LocationService locations, CallRegistry calls,
-            RegistrarProperties registrar, SipProperties sip) {
+            RegistrarProperties registrar, SipProperties sip, SipStackRuntime runtime) {
         return new Housekeeping(executors.timers(), registrar.sweepInterval(), () -> {
             locations.sweep();
+            runtime.expireRegisterAnswers();
             int ended = calls.expire(sip.timerC().plus(EARLY_CALL_MARGIN), sip.ackTimeout(), sip.dialogTimeout());
             if (ended > 0) {
                 log.info("forgot {} calls whose end was never seen (no final response, no ACK or no BYE)", ended);

@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
  * datagram's own length: the RI allocates a fresh buffer of the maximum message size (16 KB) for each datagram,
  * which under call load was over a quarter of all the memory the server allocated, and every such buffer that
  * waits in the queue through a garbage collection gets copied by it. And before queuing a datagram, its reader
- * lets {@link RawRefusals} refuse new work under overload and drop the ACKs of refusals, unparsed, and tell new
- * work from work in progress, which the queue serves first.
+ * lets {@link RawRefusals} refuse new work under overload, drop the ACKs of refusals, challenge REGISTERs without
+ * credentials and answer retransmitted REGISTERs, all unparsed, and tell new work from work in progress, which the
+ * queue serves first; REGISTERs with credentials it queues for {@link RawRegistrations}, which the workers run
+ * before the stack would parse them.
  */
 final class InboundUdpMessageProcessor extends UDPMessageProcessor {
 

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * response built by the stack and the parse of its ACK, and refused datagrams never wait in the receive queue.
  * <ul>
  * <li>While the {@link NewWorkGuard} refuses new work, an INVITE without To tag or a REGISTER gets the guard's
- * refusal, written by {@link RawRefusalWriter} with a To tag from the same series as the valve's, sent from the
+ * refusal, written by {@link RawResponseWriter} with a To tag from the same series as the valve's, sent from the
  * listening point's socket to the source address: to the source port when the top Via has {@code rport}, else to
  * its sent-by port (5060 when none), as the stack's server transactions answer.</li>
  * <li>A REGISTER without credentials gets its digest challenge ({@link RawRegisterChallenges}), unless a guard's
@@ -50,7 +50,7 @@ final class RawRefusals {
 
     private final Predicate<String> serverTransactionExists;
     private final RawSipRequest request = new RawSipRequest();
-    private final RawRefusalWriter writer;
+    private final RawResponseWriter writer;
     private final DatagramPacket answer;
     private final long[] recentBranches = new long[RECENT_BRANCHES];
 
@@ -83,7 +83,7 @@ final class RawRefusals {
      */
     RawRefusals(int maxMessageSize, Predicate<String> serverTransactionExists) {
         this.serverTransactionExists = serverTransactionExists;
-        this.writer = new RawRefusalWriter(maxMessageSize + HEADROOM);
+        this.writer = new RawResponseWriter(maxMessageSize + HEADROOM);
         this.answer = new DatagramPacket(writer.buffer(), 0);
     }
 

@@ -79,7 +79,7 @@ final class RawRegisterChallenges {
      *
      * @return false when it did not fit in the writer's buffer
      */
-    boolean write(RawRefusalWriter writer, RawSipRequest request, byte[] sourceHost, int sourcePort) {
+    boolean write(RawResponseWriter writer, RawSipRequest request, byte[] sourceHost, int sourcePort) {
         writer.start(request, STATUS_LINE, sourceHost, sourcePort, REFUSAL_TAG, InboundValve.nextRefusal());
         for (DigestChallenge c : challenges.get()) {
             writer.header(WWW_AUTHENTICATE, headerValue(c));

@@ -82,7 +82,7 @@ final class RawRegistrations {
     private volatile int failuresLogged;
 
     /** A thread's scanner and writer. */
-    private record Scratch(RawSipRequest request, RawRefusalWriter writer) {
+    private record Scratch(RawSipRequest request, RawResponseWriter writer) {
     }
 
     private record DateOfSecond(long epochSecond, String text) {
@@ -108,7 +108,7 @@ final class RawRegistrations {
         this.answers = answers;
         this.traffic = traffic;
         this.scratch = ThreadLocal.withInitial(
-                () -> new Scratch(new RawSipRequest(), new RawRefusalWriter(maxMessageSize + HEADROOM)));
+                () -> new Scratch(new RawSipRequest(), new RawResponseWriter(maxMessageSize + HEADROOM)));
     }
 
     RegisterAnswers answers() {
@@ -275,7 +275,7 @@ final class RawRegistrations {
     /** Writes and sends {@code reply} to {@code request} and keeps it for retransmissions. */
     private void respond(RawSipRequest request, DatagramPacket packet, DatagramSocket socket, String key,
             RegisterReply reply) {
-        RawRefusalWriter writer = scratch.get().writer();
+        RawResponseWriter writer = scratch.get().writer();
         String reason = reply.reason() != null ? reply.reason() : SIPResponse.getReasonPhrase(reply.status());
         InetAddress source = packet.getAddress();
         writer.start(request, ("SIP/2.0 " + reply.status() + " " + reason).getBytes(StandardCharsets.UTF_8),

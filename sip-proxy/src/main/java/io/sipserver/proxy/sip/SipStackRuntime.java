@@ -47,6 +47,7 @@ public final class SipStackRuntime implements AutoCloseable {
      */
     private static final int REGISTER_ANSWERS = 200_000;
     private final List<InboundUdpMessageProcessor> udpPoints;
+    private final List<RegisterAnswers> registerAnswers = new ArrayList<>();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile SipTraffic traffic = SipTraffic.NONE;
 
@@ -226,12 +227,22 @@ public final class SipStackRuntime implements AutoCloseable {
             AuthFailureTracker failures, LocationService locations, Clock clock, Executor replies) {
         RawRegisterChallenges challenges = new RawRegisterChallenges(local, () -> authenticator.challenges(false));
         for (InboundUdpMessageProcessor point : udpPoints) {
+            RegisterAnswers answers = new RegisterAnswers(REGISTER_ANSWERS);
+            registerAnswers.add(answers);
             RawRegistrations registrations = new RawRegistrations(challenges, realm, local.domain(), authenticator,
-                    failures, locations, addressFactory, clock, replies, new RegisterAnswers(REGISTER_ANSWERS),
-                    this::traffic, transactionStack().getMaxMessageSize());
+                    failures, locations, addressFactory, clock, replies, answers, this::traffic,
+                    transactionStack().getMaxMessageSize());
             point.rawRefusals().challengeWith(challenges, inboundValve());
             point.serveUnparsed(registrations, inboundValve());
         }
+    }
+
+    /**
+     * Drops the answers to REGISTERs served unparsed that are past their 5 s (traffic drops them as it comes, a quiet
+     * server only here) and returns how many are still kept.
+     */
+    public int expireRegisterAnswers() {
+        return registerAnswers.stream().mapToInt(RegisterAnswers::size).sum();
     }
 
     /**

@@ -3,16 +3,16 @@ package io.sipserver.proxy.sip;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Writes a stateless refusal of a {@link RawSipRequest} into one reused buffer, with the header fields JAIN-SIP's
- * {@code SIPRequest.createResponse} copies (all Via values in order, From, To, Call-ID, CSeq, Timestamp), a To tag
- * when the request had none, Retry-After or other header fields when asked for (a digest challenge's
- * WWW-Authenticate), and {@code Content-Length: 0}. The top Via gets what the
- * stack's UDP channel adds to a received request before anything answers it (RFC 3261 section 18.2.1, RFC 3581):
+ * Writes a response to a {@link RawSipRequest} without a body (a stateless refusal, a digest challenge, the answer
+ * to a REGISTER) into one reused buffer, with the header fields JAIN-SIP's {@code SIPRequest.createResponse} copies
+ * (all Via values in order, From, To, Call-ID, CSeq, Timestamp), a To tag when the request had none, the header
+ * fields asked for (Retry-After, WWW-Authenticate, Contact...), and {@code Content-Length: 0}. The top Via gets what
+ * the stack's UDP channel adds to a received request before anything answers it (RFC 3261 section 18.2.1, RFC 3581):
  * {@code received=<source address>} when the request has {@code rport} or its sent-by host is not the source
  * address, and {@code rport=<source port>} when it has {@code rport}; an existing value of either is replaced in
  * place, as JAIN-SIP does.
  */
-final class RawRefusalWriter {
+final class RawResponseWriter {
 
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] VIA = "Via: ".getBytes(StandardCharsets.US_ASCII);
@@ -36,7 +36,7 @@ final class RawRefusalWriter {
     private boolean full;
 
     /** {@code capacity}: room for the longest refusal; one that would not fit is not written. */
-    RawRefusalWriter(int capacity) {
+    RawResponseWriter(int capacity) {
         this.out = new byte[capacity];
     }
 

@@ -21,14 +21,14 @@ import org.junit.jupiter.api.Test;
  * {@code createResponse} copies, with the top Via as the stack's UDP channel changes it on reception (the test
  * does that change on the parsed request as {@code UDPMessageChannel.processIncomingDataPacket} does).
  */
-class RawRefusalWriterTest {
+class RawResponseWriterTest {
 
     private static final String SOURCE = "127.0.0.1";
     private static final int SOURCE_PORT = 40000;
     private static final byte[] STATUS_LINE = "SIP/2.0 503 Overloaded".getBytes(StandardCharsets.US_ASCII);
 
     private final RawSipRequest request = new RawSipRequest();
-    private final RawRefusalWriter writer = new RawRefusalWriter(2048);
+    private final RawResponseWriter writer = new RawResponseWriter(2048);
 
     @Test
     void rportGetsTheSourcePortAndReceivedTheSourceAddress() throws Exception {
@@ -100,7 +100,7 @@ class RawRefusalWriterTest {
         String text = invite("Via: SIP/2.0/UDP 10.0.0.1:5070;branch=z9hG4bK-1");
         byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
         assertThat(request.scan(bytes, bytes.length)).isTrue();
-        RawRefusalWriter small = new RawRefusalWriter(100);
+        RawResponseWriter small = new RawResponseWriter(100);
         assertThat(small.write(request, STATUS_LINE, SOURCE.getBytes(), SOURCE_PORT, "rf-".getBytes(), 1, 2))
                 .isFalse();
     }
