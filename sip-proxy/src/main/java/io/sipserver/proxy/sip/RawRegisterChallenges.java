@@ -40,8 +40,8 @@ final class RawRegisterChallenges {
 
     /**
      * Whether {@code request}, scanned, is a plain REGISTER for this registrar: no To tag, Proxy-Require or body,
-     * Route values that parse, and a {@code sip:} Request-URI and To URI with a user part, for a domain served here. The To URI is the
-     * last one {@link RawSipRequest#sipUri} took apart when it is.
+     * Route values that parse, and a {@code sip:} Request-URI and To URI with a user part, for a domain served here.
+     * The To URI is the last one {@link RawSipRequest#sipUri} took apart when it is.
      */
     boolean forThisRegistrar(RawSipRequest request) {
         if (!Request.REGISTER.equals(request.method()) || request.hasToTag() || request.hasProxyRequire()

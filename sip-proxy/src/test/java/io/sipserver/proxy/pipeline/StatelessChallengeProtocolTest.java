@@ -152,9 +152,7 @@ class StatelessChallengeProtocolTest {
     void anAuthenticatedRegisterOverUdpIsServedOnceAndItsRetransmissionGetsTheSameAnswer() throws Exception {
         try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             String user = newUser();
-            String first = register(user, "SIP/2.0/UDP 127.0.0.9:5999;rport");
-            SIPResponse challenge = sendAndReceive(udp, first);
-            String authorized = withCredentials(first, user, nonce(challenge));
+            String authorized = withCredentials(udp, user);
 
             SIPResponse answer = sendAndReceive(udp, authorized);
             long registrationsAfterFirst = traffic.requestsReceived(SipMethod.REGISTER);
@@ -178,11 +176,9 @@ class StatelessChallengeProtocolTest {
     void aRegisterWithWrongCredentialsOverUdpIsRefusedAsBefore() throws Exception {
         try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             String user = newUser();
-            String first = register(user, "SIP/2.0/UDP 127.0.0.9:5999;rport");
-            SIPResponse challenge = sendAndReceive(udp, first);
+            String wrong = withCredentials(udp, user).replace("response=\"", "response=\"0");
 
-            SIPResponse answer = sendAndReceive(udp, withCredentials(first, user, nonce(challenge))
-                    .replace("response=\"", "response=\"0"));
+            SIPResponse answer = sendAndReceive(udp, wrong);
 
             assertThat(answer.getStatusCode()).isEqualTo(403);
             assertThat(locations.lookup("sip:" + user + "@" + TestServer.DOMAIN)).isEmpty();
@@ -282,8 +278,13 @@ class StatelessChallengeProtocolTest {
         }
     }
 
-    /** {@code register} with another branch, the next CSeq and MD5 credentials for {@code nonce}. */
-    private static String withCredentials(String register, String user, String nonce) {
+    /**
+     * A REGISTER from {@code user}, behind NAT (rport), sent on {@code udp} to be challenged, then again with
+     * another branch, the next CSeq and MD5 credentials for the challenge's nonce; returns the latter, not sent.
+     */
+    private String withCredentials(DatagramSocket udp, String user) throws Exception {
+        String register = register(user, "SIP/2.0/UDP 127.0.0.9:5999;rport");
+        String nonce = nonce(sendAndReceive(udp, register));
         String uri = "sip:" + TestServer.DOMAIN;
         String cnonce = Long.toHexString(ThreadLocalRandom.current().nextLong());
         String ha1 = DigestHashes.ha1(DigestAlgorithm.MD5, user, TestServer.DOMAIN, PASSWORD);
