@@ -102,7 +102,9 @@ final class InboundUdpMessageProcessor extends UDPMessageProcessor {
                         reception.getAddress(), reception.getPort());
                 long received = System.currentTimeMillis();
                 if (disposition == RawRefusals.Disposition.QUEUE_UNPARSED) {
-                    queue.offerUnparsed(datagram, received);
+                    if (!queue.offerUnparsed(datagram, received)) {
+                        rawRefusals.notQueued();
+                    }
                 } else if (disposition == RawRefusals.Disposition.QUEUE_AS_NEW_WORK) {
                     queue.offerNewWork(new DatagramQueuedMessageDispatch(datagram, received));
                 } else {

@@ -59,6 +59,9 @@ final class RawRefusals {
     private volatile Registrations registrations;
     private volatile SipTraffic traffic = SipTraffic.NONE;
 
+    /** The answer claimed for the last REGISTER queued unparsed, and where. */
+    private String claimed;
+    private RegisterAnswers claimedIn;
     private InetAddress lastSource;
     private byte[] lastSourceText;
     private GuardVerdict lastVerdict;
@@ -214,6 +217,8 @@ final class RawRefusals {
         }
         if (verdict.passes()) {
             answers.claim(key, source, sourcePort);
+            claimed = key;
+            claimedIn = answers;
             return Disposition.QUEUE_UNPARSED;
         }
         if (verdict.status() == 0) {
@@ -221,6 +226,16 @@ final class RawRefusals {
             return Disposition.DONE;
         }
         return refuse(verdict, source, sourcePort, socket);
+    }
+
+    /**
+     * The last datagram {@link #handled} as {@link Disposition#QUEUE_UNPARSED} was not queued (the receive queue was
+     * full): its claim on an answer is released, so that the client's retransmission is served.
+     */
+    void notQueued() {
+        if (claimedIn != null) {
+            claimedIn.release(claimed);
+        }
     }
 
     private void resend(byte[] datagram, InetAddress destination, int port, DatagramSocket socket) {

@@ -3,6 +3,7 @@ package io.sipserver.proxy.sip;
 import static io.sipserver.proxy.sip.RawRefusals.Disposition.DONE;
 import static io.sipserver.proxy.sip.RawRefusals.Disposition.QUEUE;
 import static io.sipserver.proxy.sip.RawRefusals.Disposition.QUEUE_AS_NEW_WORK;
+import static io.sipserver.proxy.sip.RawRefusals.Disposition.QUEUE_UNPARSED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gov.nist.javax.sip.message.SIPRequest;
@@ -237,6 +238,51 @@ class RawRefusalsTest {
         assertThat(handled(register.replace("REGISTER sip:bob@example.test", "REGISTER sips:example.test")))
                 .as("a sips: Request-URI").isEqualTo(QUEUE_AS_NEW_WORK);
         assertThat(counted).isEmpty();
+    }
+
+    @Test
+    void aRegisterWithCredentialsIsQueuedUnparsedAndItsRetransmissionsGetItsAnswer() throws Exception {
+        RegisterAnswers answers = serveRegisters();
+        String register = request("REGISTER", "b1", null).replace("Content-Length: 0",
+                "Authorization: Digest username=\"bob\"\r\nContent-Length: 0");
+        assertThat(handled(register)).isEqualTo(QUEUE_UNPARSED);
+        assertThat(answers.find("z9hg4bk-b1").datagram()).as("claimed, pending").isNull();
+
+        assertThat(handled(register)).as("a retransmission while pending").isEqualTo(DONE);
+        byte[] ok = "SIP/2.0 200 OK\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        answers.sent("z9hg4bk-b1", ok);
+        assertThat(handled(register)).as("a retransmission once answered").isEqualTo(DONE);
+        assertThat(receive()).isEqualTo("SIP/2.0 200 OK\r\n\r\n");
+        assertThat(counted).containsExactly("REGISTER", "REGISTER");
+
+        verdict = BUSY;
+        String another = register.replace("z9hG4bK-b1", "z9hG4bK-b2");
+        assertThat(handled(another)).as("new work while overloaded").isEqualTo(DONE);
+        assertThat(receive()).startsWith("SIP/2.0 503 Overloaded\r\n");
+        assertThat(answers.find("z9hg4bk-b2")).isNull();
+    }
+
+    @Test
+    void aRegisterThatTheQueueDroppedIsServedWhenRetransmitted() {
+        RegisterAnswers answers = serveRegisters();
+        String register = request("REGISTER", "b1", null).replace("Content-Length: 0",
+                "Authorization: Digest username=\"bob\"\r\nContent-Length: 0");
+        assertThat(handled(register)).isEqualTo(QUEUE_UNPARSED);
+        refusals.notQueued();
+        assertThat(answers.find("z9hg4bk-b1")).isNull();
+        assertThat(handled(register)).isEqualTo(QUEUE_UNPARSED);
+    }
+
+    /** REGISTERs with credentials go to a RawRegistrations whose answers the test sets; returns them. */
+    private RegisterAnswers serveRegisters() {
+        challengeRegisters(GuardVerdict.PASS);
+        RegisterAnswers answers = new RegisterAnswers(100);
+        LocalAddresses local = new LocalAddresses("127.0.0.1", 5060, "example.test", Set.of("127.0.0.1"));
+        RawRegisterChallenges forUs = new RawRegisterChallenges(local, List::of);
+        // Only what the reader asks of it is used: whether a request applies, and its answers.
+        refusals.registerWith(new RawRegistrations(forUs, "example.test", "example.test", null, null, null, null,
+                null, null, answers, () -> traffic, 4096), new InboundValve());
+        return answers;
     }
 
     /** From now on REGISTERs are challenged with two fixed challenges, subject to a guard with this verdict. */
