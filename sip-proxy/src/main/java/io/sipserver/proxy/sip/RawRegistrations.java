@@ -140,17 +140,17 @@ final class RawRegistrations {
     }
 
     private boolean handled(RawSipRequest request, DatagramPacket packet, DatagramSocket socket, String key) {
+        InetAddress source = packet.getAddress();
         Registration registration;
         try {
-            registration = registration(request, packet);
+            registration = registration(request, source, packet.getPort());
         } catch (RuntimeException e) {
-            log.debug("REGISTER from {} left to the stack: {}", packet.getAddress(), e.toString());
+            log.debug("REGISTER from {} left to the stack: {}", source, e.toString());
             return false;
         }
-        if (registration == null) {
+        if (registration == null || !realm.equals(registration.credentials().realm())) {
             return false;
         }
-        InetAddress source = packet.getAddress();
         DigestCredentials credentials = registration.credentials();
         if (failures.lockedForMillis(credentials.username(), source) > 0) {
             return false;
@@ -178,7 +178,7 @@ final class RawRegistrations {
     }
 
     /** The request read, or null when something in it is for the stack's parser and pipeline to judge. */
-    private Registration registration(RawSipRequest request, DatagramPacket packet) {
+    private Registration registration(RawSipRequest request, InetAddress source, int sourcePort) {
         // The scan's last URI is the To URI (see RawRegisterChallenges.forThisRegistrar).
         String toUser = request.text(request.uriUserStart(), request.uriUserEnd());
         DigestCredentials credentials;
@@ -186,9 +186,6 @@ final class RawRegistrations {
             credentials = DigestCredentials.parse(request.text(request.authorizationStart(),
                     request.authorizationEnd()));
         } catch (IllegalArgumentException e) {
-            return null;
-        }
-        if (!realm.equals(credentials.realm())) {
             return null;
         }
         List<ContactSpec> contacts = new ArrayList<>();
@@ -212,7 +209,7 @@ final class RawRegistrations {
                 : request.text(request.userAgentStart(), request.userAgentEnd());
         RegisterRequest register = new RegisterRequest(AddressOfRecord.of(toUser, domain), wildcard, contacts,
                 expires, request.text(request.callIdStart(), request.callIdEnd()), request.cseqNumber(),
-                packet.getAddress().getHostAddress(), packet.getPort(), "UDP", userAgent);
+                source.getHostAddress(), sourcePort, "UDP", userAgent);
         return new Registration(credentials, toUser, register);
     }
 
@@ -254,6 +251,44 @@ final class RawRegistrations {
         return value;
     }
 
+    /**
+     * Runs a REGISTER through what the UDP reader and a worker do with it, without verifying, storing, sending or
+     * counting anything: for the JIT at start-up ({@link SipMessagePathWarmUp}). Without credentials, its challenge
+     * is written (the nonce is issued, and never answered); with them, the request is read and the 200 its Contacts
+     * would get is written.
+     *
+     * @return the length of the answer written
+     * @throws IllegalStateException when the request is not one this path takes
+     */
+    int rehearse(byte[] datagram, InetAddress source, int sourcePort) {
+        Scratch mine = scratch.get();
+        RawSipRequest request = mine.request();
+        if (!request.scan(datagram, datagram.length)) {
+            throw new IllegalStateException("the REGISTER does not scan");
+        }
+        if (forUs.applies(request)) {
+            byte[] host = source.getHostAddress().getBytes(StandardCharsets.US_ASCII);
+            if (!forUs.write(mine.writer(), request, host, sourcePort)) {
+                throw new IllegalStateException("the challenge does not fit");
+            }
+            return mine.writer().length();
+        }
+        Registration registration = applies(request) ? registration(request, source, sourcePort) : null;
+        if (registration == null) {
+            throw new IllegalStateException("the REGISTER is not one served unparsed");
+        }
+        RegisterRequest r = registration.request();
+        Instant now = clock.instant();
+        List<Binding> bindings = r.contacts().stream().map(c -> new Binding(r.aor(), c.uri(), now.plusSeconds(3600),
+                1.0f, r.callId(), r.cseq(), r.sourceHost(), r.sourcePort(), r.transport(), r.userAgent(), now))
+                .toList();
+        byte[] answer = written(request, source, sourcePort, new RegisterReply(200, null, bindings, 0, 0));
+        if (answer == null) {
+            throw new IllegalStateException("the 200 does not fit");
+        }
+        return answer.length;
+    }
+
     /** Answers once the registrar is done; runs on the replies executor. Whatever fails here is answered 500. */
     private void answer(DatagramPacket packet, DatagramSocket socket, String key, String aor, RegisterOutcome outcome,
             Throwable error) {
@@ -275,11 +310,27 @@ final class RawRegistrations {
     /** Writes and sends {@code reply} to {@code request} and keeps it for retransmissions. */
     private void respond(RawSipRequest request, DatagramPacket packet, DatagramSocket socket, String key,
             RegisterReply reply) {
+        InetAddress source = packet.getAddress();
+        byte[] datagram = written(request, source, packet.getPort(), reply);
+        if (datagram == null) {
+            log.warn("the {} to a REGISTER from {} does not fit in a datagram; not sent", reply.status(), source);
+            return;
+        }
+        answers.sent(key, datagram);
+        try {
+            socket.send(new DatagramPacket(datagram, datagram.length, source, request.responsePort(packet.getPort())));
+            traffic.get().rawResponseSent(Request.REGISTER, reply.status());
+        } catch (IOException | RuntimeException e) {
+            logFailure(e);
+        }
+    }
+
+    /** {@code reply} to {@code request} from {@code source:sourcePort}, as bytes; null when it does not fit. */
+    private byte[] written(RawSipRequest request, InetAddress source, int sourcePort, RegisterReply reply) {
         RawResponseWriter writer = scratch.get().writer();
         String reason = reply.reason() != null ? reply.reason() : SIPResponse.getReasonPhrase(reply.status());
-        InetAddress source = packet.getAddress();
         writer.start(request, ("SIP/2.0 " + reply.status() + " " + reason).getBytes(StandardCharsets.UTF_8),
-                source.getHostAddress().getBytes(StandardCharsets.US_ASCII), packet.getPort(), TAG_PREFIX,
+                source.getHostAddress().getBytes(StandardCharsets.US_ASCII), sourcePort, TAG_PREFIX,
                 tags.incrementAndGet());
         if (reply.minExpires() > 0) {
             writer.header(MIN_EXPIRES, Integer.toString(reply.minExpires()));
@@ -295,18 +346,7 @@ final class RawRegistrations {
             }
             writer.header(DATE, date(now));
         }
-        if (!writer.finish()) {
-            log.warn("the {} to a REGISTER from {} does not fit in a datagram; not sent", reply.status(), source);
-            return;
-        }
-        byte[] datagram = Arrays.copyOf(writer.buffer(), writer.length());
-        answers.sent(key, datagram);
-        try {
-            socket.send(new DatagramPacket(datagram, datagram.length, source, request.responsePort(packet.getPort())));
-            traffic.get().rawResponseSent(Request.REGISTER, reply.status());
-        } catch (IOException | RuntimeException e) {
-            logFailure(e);
-        }
+        return writer.finish() ? Arrays.copyOf(writer.buffer(), writer.length()) : null;
     }
 
     /** RFC 3261's Date (section 20.17), to the second; the text is shared within a second. */

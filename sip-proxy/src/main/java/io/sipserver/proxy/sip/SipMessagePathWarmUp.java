@@ -8,6 +8,8 @@ import io.sipserver.admission.BandwidthModel;
 import io.sipserver.config.DigestAlgorithm;
 import io.sipserver.registrar.auth.DigestCredentials;
 import io.sipserver.registrar.auth.DigestHashes;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
@@ -24,12 +26,14 @@ import javax.sip.message.Response;
 /**
  * The messages of a registration and of a call (REGISTER with digest credentials; INVITE with SDP, 100, 180, 200
  * with SDP, ACK, BYE, 200), parsed by the stack's parser, then changed and encoded as the proxy changes and
- * encodes each of them, over and over, so that the JIT compiles that code before real traffic arrives. Cold, the
+ * encodes each of them, over and over, so that the JIT compiles that code before real traffic arrives; the REGISTERs
+ * (without credentials, then with them) also go through the path that serves them over UDP from their bytes. Cold, the
  * server needs about twice the CPU per call it needs later; a restart into full load (or a benchmark on a fresh
  * server) then builds a receive queue that the overload guard answers with 503s.
  * <p>
  * Nothing here reaches the stack's transactions, the registrar, the calls, the relay, the counters or the network:
- * the messages are built from text, parsed, copied, changed and turned back into bytes, and dropped.
+ * the messages are built from text, parsed, copied, changed and turned back into bytes, and dropped (the challenge
+ * of the unparsed path issues a nonce, which nobody answers).
  */
 public final class SipMessagePathWarmUp {
 
@@ -44,33 +48,51 @@ public final class SipMessagePathWarmUp {
     /** Where the requests seem to come from: a NAT in front of the phones (RFC 5737 TEST-NET-3). */
     private static final String SOURCE_HOST = "203.0.113.5";
     private static final String SOURCE_PORT = "34567";
+    private static final InetAddress SOURCE_ADDRESS = literalAddress(SOURCE_HOST);
     private static final String REALM = "warm-up.invalid";
     private static final String PASSWORD = "warm-up";
 
     private final MessageParser parser;
     private final SipMessages sip;
     private final BandwidthModel bandwidth;
+    private final UnparsedRegisters unparsed;
     private final List<Step> steps;
+
+    /**
+     * The path of REGISTERs over UDP that never become JAIN-SIP messages ({@link SipStackRuntime
+     * #rehearseUnparsedRegister}): runs one without sending, storing or counting anything.
+     */
+    @FunctionalInterface
+    public interface UnparsedRegisters {
+        /** @return the length of the answer written */
+        int rehearse(byte[] register, InetAddress source, int sourcePort);
+    }
 
     /**
      * @param parser the stack's message parser (its {@code MessageParserFactory}'s)
      * @param sip the proxy's message builder; only its header factories are used, nothing is sent
      * @param bandwidth the admission's SDP model, applied to the offer and the answer as for a real call
+     * @param unparsed where the REGISTERs without and with credentials also go, as over UDP
      */
-    public SipMessagePathWarmUp(MessageParser parser, SipMessages sip, BandwidthModel bandwidth) {
+    public SipMessagePathWarmUp(MessageParser parser, SipMessages sip, BandwidthModel bandwidth,
+            UnparsedRegisters unparsed) {
         this.parser = parser;
         this.sip = sip;
         this.bandwidth = bandwidth;
+        this.unparsed = unparsed;
         String proxy = sip.local().advertisedHost() + ":" + sip.local().port();
+        String register = registerText(proxy);
         this.steps = List.of(
-                new Step(registerText(proxy), this::answerRegister),
-                new Step(inviteText(proxy), this::forwardInitialInvite),
-                new Step(responseText(proxy, "100 Trying", "1 INVITE", ""), SipMessagePathWarmUp::dropTrying),
-                new Step(responseText(proxy, "180 Ringing", "1 INVITE", ""), this::relayResponse),
-                new Step(responseText(proxy, "200 OK", "1 INVITE", ANSWER), this::relayAnswer),
-                new Step(inDialogText(proxy, "ACK", "1 ACK"), this::forwardInDialog),
-                new Step(inDialogText(proxy, "BYE", "2 BYE"), this::forwardInDialog),
-                new Step(responseText(proxy, "200 OK", "2 BYE", ""), this::relayResponse));
+                new Step(withoutCredentials(register), this::rehearseUnparsed),
+                new Step(register, this::rehearseUnparsed),
+                new Step(register, parsed(this::answerRegister)),
+                new Step(inviteText(proxy), parsed(this::forwardInitialInvite)),
+                new Step(responseText(proxy, "100 Trying", "1 INVITE", ""), parsed(SipMessagePathWarmUp::dropTrying)),
+                new Step(responseText(proxy, "180 Ringing", "1 INVITE", ""), parsed(this::relayResponse)),
+                new Step(responseText(proxy, "200 OK", "1 INVITE", ANSWER), parsed(this::relayAnswer)),
+                new Step(inDialogText(proxy, "ACK", "1 ACK"), parsed(this::forwardInDialog)),
+                new Step(inDialogText(proxy, "BYE", "2 BYE"), parsed(this::forwardInDialog)),
+                new Step(responseText(proxy, "200 OK", "2 BYE", ""), parsed(this::relayResponse)));
     }
 
     /**
@@ -105,11 +127,7 @@ public final class SipMessagePathWarmUp {
         void run(int call) {
             byte[] bytes = text.replace("{n}", Integer.toString(call)).getBytes(StandardCharsets.UTF_8);
             try {
-                SIPMessage message = parser.parseSIPMessage(bytes, true, false, null);
-                if (message instanceof SIPRequest request) {
-                    stampSource(request);
-                }
-                handling.handle(message);
+                handling.handle(bytes);
             } catch (ParseException | SipException | RuntimeException e) {
                 throw new IllegalStateException("warm-up message " + text.substring(0, text.indexOf('\r'))
                         + " failed: " + e, e);
@@ -117,9 +135,32 @@ public final class SipMessagePathWarmUp {
         }
     }
 
+    /** What is done with a message's bytes. */
     @FunctionalInterface
     private interface Handling {
+        void handle(byte[] bytes) throws ParseException, SipException;
+    }
+
+    /** What the proxy does with a parsed message. */
+    @FunctionalInterface
+    private interface MessageHandling {
         void handle(SIPMessage message) throws ParseException, SipException;
+    }
+
+    /** The bytes parsed by the stack's parser, as the stack receives them, then {@code handling}. */
+    private Handling parsed(MessageHandling handling) {
+        return bytes -> {
+            SIPMessage message = parser.parseSIPMessage(bytes, true, false, null);
+            if (message instanceof SIPRequest request) {
+                stampSource(request);
+            }
+            handling.handle(message);
+        };
+    }
+
+    /** A REGISTER over UDP: challenged by the reader, or read and answered by a worker, from its bytes. */
+    private void rehearseUnparsed(byte[] register) {
+        unparsed.rehearse(register, SOURCE_ADDRESS, Integer.parseInt(SOURCE_PORT));
     }
 
     /** What the stack's UDP channel does to each request it receives: the source address into the top Via. */
@@ -294,6 +335,20 @@ public final class SipMessagePathWarmUp {
     }
 
     /** Header text (lines ending in LF) and body joined into a SIP message with CRLF line ends and Content-Length. */
+    /** The REGISTER without its Authorization line: the first of a registration, which gets the challenge. */
+    private static String withoutCredentials(String register) {
+        int start = register.indexOf("\r\nAuthorization:");
+        return register.substring(0, start) + register.substring(register.indexOf("\r\n", start + 2));
+    }
+
+    private static InetAddress literalAddress(String address) {
+        try {
+            return InetAddress.getByName(address);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("not an address literal: " + address, e);
+        }
+    }
+
     private static String message(String head, String body) {
         String crlfBody = body.replace("\n", "\r\n");
         return head.replace("\n", "\r\n") + "Content-Length: " + crlfBody.getBytes(StandardCharsets.UTF_8).length

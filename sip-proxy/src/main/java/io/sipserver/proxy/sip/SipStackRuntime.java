@@ -9,13 +9,14 @@ import io.sipserver.config.SipProperties;
 import io.sipserver.proxy.guard.AuthFailureTracker;
 import io.sipserver.registrar.LocationService;
 import io.sipserver.registrar.auth.DigestAuthenticator;
+import java.net.InetAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.time.Clock;
-import java.util.concurrent.Executor;
 import javax.sip.ListeningPoint;
 import javax.sip.SipFactory;
 import javax.sip.SipListener;
@@ -48,6 +49,8 @@ public final class SipStackRuntime implements AutoCloseable {
     private static final int REGISTER_ANSWERS = 200_000;
     private final List<InboundUdpMessageProcessor> udpPoints;
     private final List<RegisterAnswers> registerAnswers = new ArrayList<>();
+    /** What the start-up warm-up runs REGISTERs through, once they are served unparsed. */
+    private volatile RawRegistrations rehearsal;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile SipTraffic traffic = SipTraffic.NONE;
 
@@ -234,7 +237,20 @@ public final class SipStackRuntime implements AutoCloseable {
                     transactionStack().getMaxMessageSize());
             point.rawRefusals().challengeWith(challenges, inboundValve());
             point.serveUnparsed(registrations, inboundValve());
+            rehearsal = registrations;
         }
+    }
+
+    /**
+     * Runs a REGISTER through the path of REGISTERs served unparsed without verifying, storing, sending or counting
+     * anything, for the start-up warm-up; 0 when no UDP listening point serves them.
+     *
+     * @return the length of the answer written
+     * @throws IllegalStateException when the REGISTER is not one that path takes
+     */
+    public int rehearseUnparsedRegister(byte[] register, InetAddress source, int sourcePort) {
+        RawRegistrations registrations = rehearsal;
+        return registrations == null ? 0 : registrations.rehearse(register, source, sourcePort);
     }
 
     /**

@@ -6,6 +6,8 @@ import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.sipserver.admission.BandwidthModel;
 import io.sipserver.config.AdmissionProperties;
+import io.sipserver.registrar.auth.DigestChallenge;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +21,11 @@ import org.junit.jupiter.api.Timeout;
 /** The warm-up without a running server: every message of its set parses and is handled, within its bounds. */
 class SipMessagePathWarmUpTest {
 
-    private static final int MESSAGES_PER_CALL = 8;
+    private static final int MESSAGES_PER_CALL = 10;
 
     private final List<String> counted = new ArrayList<>();
+    /** Lengths of the answers the unparsed REGISTER path wrote. */
+    private final List<Integer> unparsedAnswers = new ArrayList<>();
 
     @BeforeAll
     static void viaParserAsInTheStack() {
@@ -34,6 +38,8 @@ class SipMessagePathWarmUpTest {
 
         assertThat(result.messages()).isEqualTo(3 * MESSAGES_PER_CALL);
         assertThat(counted).as("messages counted as traffic").isEmpty();
+        assertThat(unparsedAnswers).as("challenges and 200s written by the unparsed path").hasSize(6)
+                .allMatch(length -> length > 200);
     }
 
     @Test
@@ -59,11 +65,22 @@ class SipMessagePathWarmUpTest {
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
         // No provider: anything the warm-up tried to send would fail it.
+        LocalAddresses local = new LocalAddresses("127.0.0.1", 5060, "example.test", Set.of("127.0.0.1"));
         SipMessages messages = new SipMessages(factory.createMessageFactory(), factory.createHeaderFactory(),
-                factory.createAddressFactory(), new LocalAddresses("127.0.0.1", 5060, "example.test",
-                        Set.of("127.0.0.1")), null, () -> new CountingTraffic(counted));
+                factory.createAddressFactory(), local, null, () -> new CountingTraffic(counted));
+        // No authenticator, lockout table, registrar or replies executor: anything the rehearsal used of them
+        // would fail it.
+        RawRegisterChallenges challenges = new RawRegisterChallenges(local,
+                () -> List.of(new DigestChallenge("example.test", "n1", "MD5", "auth", false)));
+        RawRegistrations registrations = new RawRegistrations(challenges, "example.test", "example.test", null, null,
+                null, factory.createAddressFactory(), Clock.systemUTC(), null, new RegisterAnswers(10),
+                () -> new CountingTraffic(counted), 16384);
         return new SipMessagePathWarmUp(new SipMessageParserFactory().createMessageParser(null), messages,
-                new BandwidthModel(AdmissionProperties.defaults()));
+                new BandwidthModel(AdmissionProperties.defaults()), (register, source, port) -> {
+                    int length = registrations.rehearse(register, source, port);
+                    unparsedAnswers.add(length);
+                    return length;
+                });
     }
 
     /** Notes whatever is counted. */
