@@ -212,6 +212,10 @@ final class RawRefusals {
             Gate current = gate;
             verdict = current == null ? GuardVerdict.PASS : current.guard().newWorkVerdict();
             if (!verdict.passes()) {
+                // A retransmission of one that went on to the stack is the stack's to absorb, never refused.
+                if (serverTransactionExists.test(key)) {
+                    return Disposition.QUEUE;
+                }
                 traffic.guardStopped(current.name(), verdict);
             }
         }

@@ -273,6 +273,17 @@ class RawRefusalsTest {
         assertThat(handled(register)).isEqualTo(QUEUE_UNPARSED);
     }
 
+    @Test
+    void whileOverloadedARetransmittedRegisterThatTheStackHandlesIsForTheStack() {
+        serveRegisters();
+        verdict = BUSY;
+        serverTransactions.add("z9hg4bk-b1");
+        String register = request("REGISTER", "b1", null).replace("Content-Length: 0",
+                "Authorization: Digest username=\"bob\"\r\nContent-Length: 0");
+        assertThat(handled(register)).isEqualTo(QUEUE);
+        assertThat(counted).isEmpty();
+    }
+
     /** REGISTERs with credentials go to a RawRegistrations whose answers the test sets; returns them. */
     private RegisterAnswers serveRegisters() {
         challengeRegisters(GuardVerdict.PASS);
