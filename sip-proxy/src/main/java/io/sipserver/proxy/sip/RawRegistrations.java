@@ -20,12 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -59,8 +56,6 @@ final class RawRegistrations {
     private static final byte[] DATE = "Date: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MIN_EXPIRES = "Min-Expires: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RETRY_AFTER = "Retry-After: ".getBytes(StandardCharsets.US_ASCII);
-    private static final DateTimeFormatter SIP_DATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
     /** Room for what an answer adds to the request's header fields it copies (its Contacts, Date). */
     private static final int HEADROOM = 4096;
     private static final int MAX_FAILURES_LOGGED = 10;
@@ -78,14 +73,10 @@ final class RawRegistrations {
     private final Supplier<SipTraffic> traffic;
     private final ThreadLocal<Scratch> scratch;
     private final AtomicLong tags = new AtomicLong();
-    private volatile DateOfSecond lastDate = new DateOfSecond(Long.MIN_VALUE, "");
     private volatile int failuresLogged;
 
     /** A thread's scanner and writer. */
     private record Scratch(RawSipRequest request, RawResponseWriter writer) {
-    }
-
-    private record DateOfSecond(long epochSecond, String text) {
     }
 
     /**
@@ -344,20 +335,9 @@ final class RawRegistrations {
                 writer.header(CONTACT, "<" + b.contactUri() + ">;expires=" + Math.max(0, b.expiresInSeconds(now))
                         + ";q=" + b.q());
             }
-            writer.header(DATE, date(now));
+            writer.header(DATE, SipDates.text(now));
         }
         return writer.finish() ? Arrays.copyOf(writer.buffer(), writer.length()) : null;
-    }
-
-    /** RFC 3261's Date (section 20.17), to the second; the text is shared within a second. */
-    private String date(Instant now) {
-        long second = now.getEpochSecond();
-        DateOfSecond current = lastDate;
-        if (current.epochSecond() != second) {
-            current = new DateOfSecond(second, SIP_DATE.format(Instant.ofEpochSecond(second)));
-            lastDate = current;
-        }
-        return current.text();
     }
 
     /** The first few only: a socket that fails for every answer must not flood the log. */

@@ -1,6 +1,5 @@
 package io.sipserver.proxy.sip;
 
-import gov.nist.javax.sip.header.SIPDate;
 import gov.nist.javax.sip.header.SIPDateHeader;
 import gov.nist.javax.sip.header.SIPHeader;
 import gov.nist.javax.sip.stack.HopImpl;
@@ -51,11 +50,6 @@ public final class SipMessages {
     private final Supplier<SipTraffic> traffic;
     /** Our Record-Route for each transport we serve, by upper-case name: copying one is cheaper than parsing. */
     private final Map<String, RecordRouteHeader> recordRoutes;
-    private volatile DateOfSecond lastDate = new DateOfSecond(Long.MIN_VALUE, null);
-
-    /** The date of one second, as a Date header encodes it; never changed once built, so headers share it. */
-    private record DateOfSecond(long epochSecond, SIPDate date) {
-    }
 
     public SipMessages(SipStackRuntime runtime, LocalAddresses local) {
         this(runtime.messageFactory(), runtime.headerFactory(), runtime.addressFactory(), local, runtime.provider(),
@@ -156,19 +150,10 @@ public final class SipMessages {
         sendStateless(response);
     }
 
-    /**
-     * {@code Date: <now>} (RFC 3261 20.17), to the second. Headers of the same second share their value: building one
-     * costs a Calendar and a time-zone lookup by name (JAIN-SIP's "GMT:0"), 2 % of a registration's CPU samples.
-     */
+    /** {@code Date: <now>} (RFC 3261 20.17), to the second ({@link SipDates}). */
     public DateHeader date(Instant now) {
-        long second = now.getEpochSecond();
-        DateOfSecond current = lastDate;
-        if (current.epochSecond() != second) {
-            current = new DateOfSecond(second, new SIPDate(second * 1000));
-            lastDate = current;
-        }
         SIPDateHeader header = new SIPDateHeader();
-        header.setDate(current.date());
+        header.setDate(SipDates.date(now));
         return header;
     }
 

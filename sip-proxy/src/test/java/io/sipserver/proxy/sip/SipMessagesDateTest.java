@@ -27,5 +27,7 @@ class SipMessagesDateTest {
         assertThat(sameSecond).isEqualTo(first);
         assertThat(nextSecond).isEqualToIgnoringNewLines("Date: Sat, 28 Nov 2026 03:04:06 GMT");
         assertThat(dayBefore).isEqualToIgnoringNewLines("Date: Fri, 27 Nov 2026 23:59:59 GMT");
+        assertThat(SipDates.text(Instant.parse("2026-11-28T03:04:05.100Z"))).as("the unparsed path's Date")
+                .isEqualTo("Sat, 28 Nov 2026 03:04:05 GMT");
     }
 }
