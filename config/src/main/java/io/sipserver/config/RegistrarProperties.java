@@ -19,6 +19,9 @@ import org.springframework.validation.annotation.Validated;
  * @param commitInterval least time between two commits of binding changes: under load one commit carries all the
  *                       changes of an interval (each H2 commit rewrites every page it touched); a 200 to REGISTER
  *                       waits for its commit, so at most this much longer
+ * @param foldInterval how often acknowledged binding changes move from the journal, where each commit appends them,
+ *                     into the bindings table: a binding refreshed several times in an interval is written there
+ *                     once; start-up replays at most about this much of the journal
  */
 @Validated
 @ConfigurationProperties(prefix = "registrar")
@@ -28,7 +31,8 @@ public record RegistrarProperties(
         @DefaultValue("7200") @Min(1) @Max(Integer.MAX_VALUE) int maxExpires,
         @DefaultValue("10") @Min(1) int maxContacts,
         @DefaultValue("10s") @NotNull Duration sweepInterval,
-        @DefaultValue("10ms") @NotNull Duration commitInterval) {
+        @DefaultValue("10ms") @NotNull Duration commitInterval,
+        @DefaultValue("30s") @NotNull Duration foldInterval) {
 
     /** Longer would hold every REGISTER's 200 long enough for its client to retransmit (T1 is 500 ms). */
     static final Duration MAX_COMMIT_INTERVAL = Duration.ofMillis(200);
@@ -47,10 +51,14 @@ public record RegistrarProperties(
             throw new IllegalArgumentException("registrar.commit-interval (" + commitInterval
                     + ") must lie between 0 and " + MAX_COMMIT_INTERVAL.toMillis() + "ms");
         }
+        if (foldInterval != null && (foldInterval.isNegative() || foldInterval.isZero())) {
+            throw new IllegalArgumentException("registrar.fold-interval (" + foldInterval + ") must be positive");
+        }
     }
 
     /** Defaults, for code and tests that run without Spring. */
     public static RegistrarProperties defaults() {
-        return new RegistrarProperties(3600, 60, 7200, 10, Duration.ofSeconds(10), Duration.ofMillis(10));
+        return new RegistrarProperties(3600, 60, 7200, 10, Duration.ofSeconds(10), Duration.ofMillis(10),
+                Duration.ofSeconds(30));
     }
 }

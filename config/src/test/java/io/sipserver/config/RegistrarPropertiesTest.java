@@ -24,7 +24,20 @@ class RegistrarPropertiesTest {
         assertThat(RegistrarProperties.defaults().commitInterval()).hasMillis(10);
     }
 
+    @Test
+    void aFoldIntervalThatIsNotPositiveIsRefusedNamingTheKey() {
+        assertThatThrownBy(() -> withFoldInterval(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("registrar.fold-interval (PT0S) must be positive");
+        assertThat(withFoldInterval(Duration.ofMillis(1)).foldInterval()).hasMillis(1);
+        assertThat(RegistrarProperties.defaults().foldInterval()).hasSeconds(30);
+    }
+
     private static RegistrarProperties withCommitInterval(Duration interval) {
-        return new RegistrarProperties(3600, 60, 7200, 10, Duration.ofSeconds(10), interval);
+        return new RegistrarProperties(3600, 60, 7200, 10, Duration.ofSeconds(10), interval, Duration.ofSeconds(30));
+    }
+
+    private static RegistrarProperties withFoldInterval(Duration interval) {
+        return new RegistrarProperties(3600, 60, 7200, 10, Duration.ofSeconds(10), Duration.ofMillis(10), interval);
     }
 }

@@ -31,7 +31,7 @@ class LocationServiceConcurrencyTest {
     void memoryAndStoreAgreeAfterConcurrentRegisters() throws Exception {
         RecordingBindingStore store = new RecordingBindingStore();
         LocationService locations = new LocationService(store,
-                new RegistrarProperties(3600, 60, 7200, 100, Duration.ofSeconds(10), Duration.ofMillis(10)),
+                new RegistrarProperties(3600, 60, 7200, 100, Duration.ofSeconds(10), Duration.ofMillis(10), Duration.ofSeconds(30)),
                 MutableClock.startingAt("2026-01-01T10:00:00Z"));
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         CountDownLatch start = new CountDownLatch(1);

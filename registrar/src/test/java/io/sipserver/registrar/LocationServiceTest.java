@@ -28,7 +28,7 @@ class LocationServiceTest {
 
     private final MutableClock clock = MutableClock.startingAt("2026-01-01T10:00:00Z");
     private final RecordingBindingStore store = new RecordingBindingStore();
-    private final RegistrarProperties props = new RegistrarProperties(3600, 60, 7200, 3, Duration.ofSeconds(10), Duration.ofMillis(10));
+    private final RegistrarProperties props = new RegistrarProperties(3600, 60, 7200, 3, Duration.ofSeconds(10), Duration.ofMillis(10), Duration.ofSeconds(30));
     private final LocationService locations = new LocationService(store, props, clock);
 
     @Test

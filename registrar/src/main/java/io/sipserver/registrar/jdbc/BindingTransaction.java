@@ -9,23 +9,24 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.Collection;
 import javax.sql.DataSource;
 
 /**
- * One group commit of binding changes: a batch of upserts, then a batch of deletes, in one transaction. The last
- * change of each row wins, so the two batches touch distinct rows and their order cannot matter. The upsert is one
- * standard SQL {@code MERGE ... USING ... WHEN MATCHED / WHEN NOT MATCHED} (H2 and PostgreSQL 15+ both take it, as
- * the design asks of our SQL): nearly every change refreshes an existing row, which it writes in one step. Measured
- * with H2 2.4.240 in a file, alternating rounds of 10,000 refreshes in one JVM, CPU-us per change: 16.1 for this
- * form against 15.8 for H2's own {@code MERGE INTO ... KEY} in commits of 50 (26.9 against 27.0 in commits of 10),
- * and DELETE + INSERT 17.6 against 14.6 for {@code KEY} in an earlier series.
+ * One fold of journalled changes into {@code sip_binding}: a batch of upserts, a batch of deletes, and the deletion of
+ * the journal rows they came from, in one transaction, so that a crash leaves each change either in the table or
+ * still in the journal. The caller gives at most one change per row, so the two batches touch distinct rows and
+ * their order cannot matter. The upsert is one standard SQL {@code MERGE ... USING ... WHEN MATCHED / WHEN NOT
+ * MATCHED} (H2 and PostgreSQL 15+ both take it, as the design asks of our SQL): nearly every change refreshes an
+ * existing row, which it writes in one step. Measured with H2 2.4.240 in a file, alternating rounds of 10,000
+ * refreshes in one JVM, CPU-us per change: 16.1 for this form against 15.8 for H2's own {@code MERGE INTO ... KEY}
+ * in commits of 50 (26.9 against 27.0 in commits of 10), and DELETE + INSERT 17.6 against 14.6 for {@code KEY} in
+ * an earlier series.
  */
-final class BindingTransaction implements GroupCommitWriter.Transaction {
+final class BindingTransaction {
 
     private static final String DELETE = "DELETE FROM sip_binding WHERE aor = ? AND contact_uri = ?";
+    private static final String DELETE_JOURNAL = "DELETE FROM sip_binding_journal WHERE id <= ?";
     private static final String COLUMNS = "aor, contact_uri, expires_at, q, call_id, cseq, source_host, source_port,"
             + " transport, user_agent, updated_at";
     /** The parameters are cast because PostgreSQL types a bare parameter in a VALUES list as text. */
@@ -40,19 +41,18 @@ final class BindingTransaction implements GroupCommitWriter.Transaction {
             + " WHEN NOT MATCHED THEN INSERT (" + COLUMNS + ") VALUES (s.aor, s.contact_uri, s.expires_at, s.q,"
             + " s.call_id, s.cseq, s.source_host, s.source_port, s.transport, s.user_agent, s.updated_at)";
 
-    private record RowKey(String aor, String contactUri) {
-    }
-
     private final DataSource dataSource;
 
     BindingTransaction(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
-    @Override
-    public void write(List<BindingChange> changes) throws SQLException {
-        Map<RowKey, BindingChange> lastPerRow = new LinkedHashMap<>();
-        changes.forEach(c -> lastPerRow.put(new RowKey(c.aor(), c.contactUri()), c));
+    /**
+     * @param lastPerRow at most one change per (aor, contact URI)
+     * @param journalUpTo the journal rows up to this id are deleted: they hold no change that is not in
+     *     {@code lastPerRow} or superseded by it
+     */
+    void write(Collection<BindingChange> lastPerRow, long journalUpTo) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
@@ -60,7 +60,7 @@ final class BindingTransaction implements GroupCommitWriter.Transaction {
                     PreparedStatement delete = connection.prepareStatement(DELETE)) {
                 boolean anyUpsert = false;
                 boolean anyDelete = false;
-                for (BindingChange change : lastPerRow.values()) {
+                for (BindingChange change : lastPerRow) {
                     if (change instanceof BindingChange.Put put) {
                         bind(upsert, put.binding());
                         upsert.addBatch();
@@ -77,6 +77,10 @@ final class BindingTransaction implements GroupCommitWriter.Transaction {
                 }
                 if (anyDelete) {
                     delete.executeBatch();
+                }
+                try (PreparedStatement deleteJournal = connection.prepareStatement(DELETE_JOURNAL)) {
+                    deleteJournal.setLong(1, journalUpTo);
+                    deleteJournal.executeUpdate();
                 }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {

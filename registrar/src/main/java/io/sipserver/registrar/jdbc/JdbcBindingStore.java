@@ -3,6 +3,7 @@ package io.sipserver.registrar.jdbc;
 import io.sipserver.registrar.Binding;
 import io.sipserver.registrar.BindingChange;
 import io.sipserver.registrar.BindingStore;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -11,10 +12,12 @@ import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Bindings in table {@code sip_binding}, written by group commit ({@link GroupCommitWriter}). A future
- * completes after the commit that contains its changes: with H2 in a file and {@code WRITE_DELAY=0} the
- * commit has reached the operating system by then, so it survives {@code kill -9} of the server.
- * Close it on shutdown to flush what is queued.
+ * Bindings in table {@code sip_binding}. A change is made durable by group commit ({@link GroupCommitWriter}) into
+ * the journal ({@link BindingJournal}), and a future completes after the commit that contains its changes: with H2
+ * in a file and {@code WRITE_DELAY=0} the commit has reached the operating system by then, so it survives
+ * {@code kill -9} of the server. {@link BindingFold} moves journalled changes into {@code sip_binding} in the
+ * background; opening the store first folds whatever a previous run left in the journal, so {@link #loadAll()}
+ * reads the table alone. Close it on shutdown to flush what is queued.
  */
 public final class JdbcBindingStore implements BindingStore, AutoCloseable {
 
@@ -28,23 +31,44 @@ public final class JdbcBindingStore implements BindingStore, AutoCloseable {
      * for its 200.
      */
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(10);
+    public static final Duration DEFAULT_FOLD_INTERVAL = Duration.ofSeconds(30);
 
     private final JdbcTemplate jdbc;
+    private final BindingFold fold;
     private final GroupCommitWriter writer;
 
     public JdbcBindingStore(DataSource dataSource) {
-        this(dataSource, DEFAULT_QUEUE_CAPACITY, DEFAULT_MAX_BATCH, DEFAULT_COMMIT_INTERVAL);
+        this(dataSource, DEFAULT_QUEUE_CAPACITY, DEFAULT_MAX_BATCH, DEFAULT_COMMIT_INTERVAL, DEFAULT_FOLD_INTERVAL);
     }
 
     /**
+     * Folds what the journal holds into {@code sip_binding}, then starts the writer and the fold.
+     *
      * @param queueCapacity change sets (one per REGISTER) that may wait for the writer; more are refused
      * @param maxBatch most change sets written in one transaction
      * @param commitInterval least time between the starts of two commits
+     * @param foldInterval time between two folds of the journal into {@code sip_binding}
+     * @throws IllegalStateException when the journal cannot be read or folded: starting without it would lose
+     *     acknowledged bindings
      */
-    public JdbcBindingStore(DataSource dataSource, int queueCapacity, int maxBatch, Duration commitInterval) {
+    public JdbcBindingStore(DataSource dataSource, int queueCapacity, int maxBatch, Duration commitInterval,
+            Duration foldInterval) {
         this.jdbc = new JdbcTemplate(dataSource);
+        BindingTransaction table = new BindingTransaction(dataSource);
+        this.fold = new BindingFold(table, foldInterval);
+        BindingJournal.Contents journalled;
+        try {
+            journalled = BindingJournal.read(dataSource);
+            fold.add(journalled.changes(), journalled.lastId());
+            fold.fold();
+        } catch (SQLException | IllegalArgumentException e) {
+            throw new IllegalStateException("cannot fold the binding journal (sip_binding_journal) into sip_binding: "
+                    + e.getMessage(), e);
+        }
+        fold.start();
+        BindingJournal journal = new BindingJournal(dataSource, journalled.lastId());
         this.writer = new GroupCommitWriter("binding-writer", queueCapacity, maxBatch, commitInterval,
-                new BindingTransaction(dataSource));
+                changes -> fold.add(changes, journal.append(changes)));
     }
 
     @Override
@@ -61,9 +85,10 @@ public final class JdbcBindingStore implements BindingStore, AutoCloseable {
                         rs.getString(9), rs.getString(10), rs.getObject(11, OffsetDateTime.class).toInstant()));
     }
 
-    /** Writes what is queued, then stops the writer thread. */
+    /** Writes what is queued, then stops the writer thread, then folds the journal into the table. */
     @Override
     public void close() throws InterruptedException {
         writer.close();
+        fold.close();
     }
 }

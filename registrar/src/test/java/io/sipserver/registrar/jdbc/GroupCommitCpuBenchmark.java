@@ -9,6 +9,7 @@ import io.sipserver.config.RegistrarProperties;
 import io.sipserver.registrar.LocationService;
 import io.sipserver.registrar.RegisterOutcome;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,37 +22,52 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The binding writer's CPU time per refresh at a fixed REGISTER rate, committing as soon as it can against once per
- * {@link JdbcBindingStore#DEFAULT_COMMIT_INTERVAL}, in a file H2 database. A measurement, run on request (its name
- * keeps it out of the test suite): {@code ./mvnw -o -pl config,registrar test -Dtest=GroupCommitCpuBenchmark}.
+ * CPU time per refresh of the threads that make bindings durable, at a fixed REGISTER rate, in a file H2 database:
+ * the group commit's writer (which appends to the journal) and the fold (which writes the journal into
+ * {@code sip_binding}), for two fold intervals. A measurement, run on request (its name keeps it out of the test
+ * suite): {@code ./mvnw -o -pl config,registrar test -Dtest=GroupCommitCpuBenchmark [-Dregistrar.bench.rate=10000]}.
  */
 class GroupCommitCpuBenchmark {
 
     private static final int AORS = 10_000;
-    private static final int RATE = 4_000;
-    private static final int REFRESHES = 3;
+    private static final int RATE = Integer.getInteger("registrar.bench.rate", 4_000);
+    /** Enough rounds of refreshes to span three folds. */
+    private static final int FOLDS = 3;
 
     @TempDir
     Path dir;
 
     @Test
-    void writerCpuPerRefresh() throws Exception {
-        for (Duration interval : new Duration[] {Duration.ZERO, JdbcBindingStore.DEFAULT_COMMIT_INTERVAL}) {
-            try (HikariDataSource db = H2Files.open(dir.resolve("interval-" + interval.toMillis()));
-                    JdbcBindingStore store = new JdbcBindingStore(db, JdbcBindingStore.DEFAULT_QUEUE_CAPACITY,
-                            JdbcBindingStore.DEFAULT_MAX_BATCH, interval)) {
+    void writerAndFoldCpuPerRefresh() throws Exception {
+        for (Duration foldInterval : new Duration[] {Duration.ofSeconds(10), JdbcBindingStore.DEFAULT_FOLD_INTERVAL}) {
+            Path db = dir.resolve("fold-" + foldInterval.toMillis());
+            int refreshes = (int) Math.ceil(FOLDS * foldInterval.toMillis() / 1000.0 * RATE / AORS);
+            double writer;
+            double fold;
+            double fileMegabytes;
+            try (HikariDataSource data = H2Files.open(db);
+                    JdbcBindingStore store = new JdbcBindingStore(data, JdbcBindingStore.DEFAULT_QUEUE_CAPACITY,
+                            JdbcBindingStore.DEFAULT_MAX_BATCH, JdbcBindingStore.DEFAULT_COMMIT_INTERVAL,
+                            foldInterval)) {
                 LocationService locations = new LocationService(store, RegistrarProperties.defaults(),
                         Clock.systemUTC());
                 registerAll(locations, 1, 5 * RATE);
-                long cpuBefore = writerCpuNanos();
-                for (int cseq = 2; cseq < 2 + REFRESHES; cseq++) {
+                long writerBefore = cpuNanos("binding-writer");
+                long foldBefore = cpuNanos("binding-fold");
+                for (int cseq = 2; cseq < 2 + refreshes; cseq++) {
                     registerAll(locations, cseq, RATE);
                 }
-                double micros = (writerCpuNanos() - cpuBefore) / 1e3 / (AORS * REFRESHES);
-                System.out.printf("commit interval %d ms: binding writer %.1f CPU-us per refresh (%d AORs refreshed"
-                        + " %d times at %d/s)%n", interval.toMillis(), micros, AORS, REFRESHES, RATE);
-                assertThat(new JdbcTemplate(db).queryForObject("SELECT COUNT(*) FROM sip_binding WHERE cseq = ?",
-                        Integer.class, 1 + REFRESHES)).isEqualTo(AORS);
+                writer = (cpuNanos("binding-writer") - writerBefore) / 1e3 / (AORS * refreshes);
+                fold = (cpuNanos("binding-fold") - foldBefore) / 1e3 / (AORS * refreshes);
+                fileMegabytes = Files.size(db.resolve("registrar.mv.db")) / 1e6;
+            }
+            System.out.printf("commit interval %d ms, fold interval %d ms: writer %.1f + fold %.1f CPU-us per refresh"
+                    + " (%d AORs refreshed %d times at %d/s), H2 file %.0f MB before closing%n",
+                    JdbcBindingStore.DEFAULT_COMMIT_INTERVAL.toMillis(), foldInterval.toMillis(), writer, fold, AORS,
+                    refreshes, RATE, fileMegabytes);
+            try (HikariDataSource data = H2Files.open(db)) {
+                assertThat(new JdbcTemplate(data).queryForObject("SELECT COUNT(*) FROM sip_binding WHERE cseq = ?",
+                        Integer.class, 1 + refreshes)).isEqualTo(AORS);
             }
         }
     }
@@ -78,12 +94,13 @@ class GroupCommitCpuBenchmark {
         assertThat(failures).hasValue(0);
     }
 
-    private static long writerCpuNanos() {
+    /** CPU time of the live thread of this name, 0 before it exists (the fold's starts at its first run). */
+    private static long cpuNanos(String threadName) {
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().equals("binding-writer") && t.isAlive()) {
+            if (t.getName().equals(threadName) && t.isAlive()) {
                 return ManagementFactory.getThreadMXBean().getThreadCpuTime(t.getId());
             }
         }
-        throw new IllegalStateException("no binding-writer thread");
+        return 0;
     }
 }

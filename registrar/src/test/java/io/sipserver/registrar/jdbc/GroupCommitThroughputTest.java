@@ -46,8 +46,10 @@ class GroupCommitThroughputTest {
                     + " (%d submitting threads, %d in flight, %d cores); reproduce: ./mvnw -o -pl registrar test"
                     + " -Dtest=GroupCommitThroughputTest -Dregistrar.bench.bindings=%d%n", BINDINGS, created, BINDINGS,
                     refreshed, THREADS, IN_FLIGHT, Runtime.getRuntime().availableProcessors(), BINDINGS);
+        }
+        try (HikariDataSource db = H2Files.open(dir)) {
             assertThat(new JdbcTemplate(db).queryForObject("SELECT COUNT(*) FROM sip_binding WHERE cseq = 2",
-                    Integer.class)).isEqualTo(BINDINGS);
+                    Integer.class)).as("closing the store folds the journal").isEqualTo(BINDINGS);
         }
     }
 

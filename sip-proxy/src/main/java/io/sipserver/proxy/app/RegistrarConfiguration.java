@@ -41,7 +41,7 @@ public class RegistrarConfiguration {
     JdbcBindingStore bindingStore(DataSource dataSource, JdbcTemplate flywayMigrated, RegistrarProperties props) {
         // Takes the JdbcTemplate only so that Flyway has created the schema before the writer starts.
         return new JdbcBindingStore(dataSource, JdbcBindingStore.DEFAULT_QUEUE_CAPACITY,
-                JdbcBindingStore.DEFAULT_MAX_BATCH, props.commitInterval());
+                JdbcBindingStore.DEFAULT_MAX_BATCH, props.commitInterval(), props.foldInterval());
     }
 
     @Bean

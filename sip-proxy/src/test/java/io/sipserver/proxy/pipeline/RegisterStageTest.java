@@ -55,7 +55,7 @@ class RegisterStageTest {
         String aor = AddressOfRecord.of("alice", DOMAIN);
         LocationService locations = new LocationService(new StoreHolding(new Binding(aor, UNPARSABLE_CONTACT,
                 Instant.now().plusSeconds(600), 1.0f, "old-call", 1, "127.0.0.1", 5070, "UDP", null, Instant.now())),
-                new RegistrarProperties(3600, 60, 7200, 10, Duration.ofSeconds(10), Duration.ofMillis(10)), CLOCK);
+                new RegistrarProperties(3600, 60, 7200, 10, Duration.ofSeconds(10), Duration.ofMillis(10), Duration.ofSeconds(30)), CLOCK);
         locations.load();
         RegisterStage stage = new RegisterStage(locations, new DigestChallenger(authenticator, DOMAIN,
                 AuthFailureTracker.disabled(), new ScheduledThreadPoolExecutor(1)), sip.local(), CLOCK, Runnable::run);

@@ -84,7 +84,7 @@ class SipRequestFuzzTest {
         List<Response> sent = SENT;
         sent.clear();
         LocationService locations = new LocationService(new DiscardingStore(),
-                new RegistrarProperties(3600, 60, 7200, 10, Duration.ofSeconds(10), Duration.ofMillis(10)),
+                new RegistrarProperties(3600, 60, 7200, 10, Duration.ofSeconds(10), Duration.ofMillis(10), Duration.ofSeconds(30)),
                 Clock.systemUTC());
         RequestPipeline pipeline = new RequestPipeline(List.of(
                 new SanityStage(),

@@ -1,0 +1,83 @@
+package io.sipserver.registrar.jdbc;
+
+import io.sipserver.registrar.BindingChange;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * The durable log of binding changes, {@code sip_binding_journal}. A group commit appends its changes as one
+ * row (or a few, for a huge batch) with ascending ids: one statement whatever the number of REGISTERs, where
+ * writing each binding's row costs H2 a B-tree update, an undo-log entry and the rewrite of its page.
+ * {@link BindingFold} later moves the changes into {@code sip_binding}. Appends come from one thread at a time
+ * (the group commit's).
+ */
+final class BindingJournal {
+
+    /** What the journal holds: its changes in order, and the id of its last row (0 when empty). */
+    record Contents(List<BindingChange> changes, long lastId) {
+    }
+
+    private static final String INSERT = "INSERT INTO sip_binding_journal (id, changes) VALUES (?, ?)";
+    private static final String SELECT = "SELECT id, changes FROM sip_binding_journal ORDER BY id";
+
+    private final DataSource dataSource;
+    private long lastId;
+
+    /** @param lastId the id of the journal's last row, 0 when it is empty */
+    BindingJournal(DataSource dataSource, long lastId) {
+        this.dataSource = dataSource;
+        this.lastId = lastId;
+    }
+
+    /**
+     * Writes the changes in one transaction.
+     *
+     * @return the id of the last row written, which covers these changes and every earlier one
+     */
+    long append(List<BindingChange> changes) throws SQLException {
+        if (changes.isEmpty()) {
+            return lastId;
+        }
+        List<byte[]> chunks = BindingJournalCodec.encode(changes);
+        long id = lastId;
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                for (byte[] chunk : chunks) {
+                    insert.setLong(1, ++id);
+                    insert.setBytes(2, chunk);
+                    insert.executeUpdate();
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        }
+        lastId = id;
+        return id;
+    }
+
+    /** Reads the whole journal, oldest change first. */
+    static Contents read(DataSource dataSource) throws SQLException {
+        List<BindingChange> changes = new ArrayList<>();
+        long lastId = 0;
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(SELECT);
+                ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                lastId = rows.getLong(1);
+                changes.addAll(BindingJournalCodec.decode(rows.getBytes(2)));
+            }
+        }
+        return new Contents(changes, lastId);
+    }
+}
