@@ -3,6 +3,7 @@ package io.sipserver.registrar.jdbc;
 import io.sipserver.registrar.BindingChange;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,18 +13,24 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Moves journalled binding changes into {@code sip_binding}, off the REGISTER path. It keeps the last journalled
- * change of each binding since the previous fold; every interval one {@link BindingTransaction} writes them and
- * deletes the journal rows they came from. A binding refreshed many times in an interval is written once. A fold
- * that fails keeps its changes for the next one (newer changes of the same binding win); the journal still holds
- * them meanwhile, so nothing acknowledged is lost.
+ * change of each binding since the previous fold; every interval it writes them in slices of {@link #SLICE}, one
+ * {@link BindingTransaction} each, the last of which also deletes the journal rows they came from. A binding
+ * refreshed many times in an interval is written once. A fold that fails keeps the changes it has not written for
+ * the next one (newer changes of the same binding win); the journal still holds them meanwhile, so nothing
+ * acknowledged is lost.
  */
 final class BindingFold implements AutoCloseable {
 
     private record RowKey(String aor, String contactUri) {
+        static RowKey of(BindingChange change) {
+            return new RowKey(change.aor(), change.contactUri());
+        }
     }
 
     private static final System.Logger LOG = System.getLogger(BindingFold.class.getName());
     private static final long CLOSE_TIMEOUT_SECONDS = 30;
+    /** Bindings per transaction: a journal append waits for at most one slice (a few ms). */
+    static final int SLICE = 256;
 
     private final BindingTransaction table;
     private final Duration interval;
@@ -56,7 +63,7 @@ final class BindingFold implements AutoCloseable {
     void add(List<BindingChange> changes, long journalId) {
         synchronized (lock) {
             for (BindingChange change : changes) {
-                pending.put(new RowKey(change.aor(), change.contactUri()), change);
+                pending.put(RowKey.of(change), change);
             }
             pendingUpTo = journalId;
         }
@@ -74,13 +81,18 @@ final class BindingFold implements AutoCloseable {
             upTo = pendingUpTo;
             pending = new HashMap<>();
         }
-        try {
-            table.write(batch.values(), upTo);
-        } catch (SQLException | RuntimeException e) {
-            synchronized (lock) {
-                batch.forEach(pending::putIfAbsent);
+        List<BindingChange> changes = new ArrayList<>(batch.values());
+        for (int from = 0; from < changes.size(); from += SLICE) {
+            int to = Math.min(from + SLICE, changes.size());
+            try {
+                table.write(changes.subList(from, to), to == changes.size() ? upTo : 0);
+            } catch (SQLException | RuntimeException e) {
+                synchronized (lock) {
+                    changes.subList(from, changes.size())
+                            .forEach(c -> pending.putIfAbsent(RowKey.of(c), c));
+                }
+                throw e;
             }
-            throw e;
         }
     }
 

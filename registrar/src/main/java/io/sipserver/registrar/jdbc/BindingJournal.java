@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.Lock;
 import javax.sql.DataSource;
 
 /**
@@ -15,6 +16,11 @@ import javax.sql.DataSource;
  * writing each binding's row costs H2 a B-tree update, an undo-log entry and the rewrite of its page.
  * {@link BindingFold} later moves the changes into {@code sip_binding}. Appends come from one thread at a time
  * (the group commit's).
+ *
+ * <p>An append and a slice of the fold ({@link BindingTransaction}) take turns on one lock. H2's MVStore writes, at
+ * every commit, every page changed since the last one, an open transaction's included: while a fold of thousands of
+ * bindings ran beside the appends, each append's commit serialised the fold's pages again, and REGISTERs waited
+ * seconds for their 200s. Taking turns, an append waits at most for one slice.
  */
 final class BindingJournal {
 
@@ -26,12 +32,17 @@ final class BindingJournal {
     private static final String SELECT = "SELECT id, changes FROM sip_binding_journal ORDER BY id";
 
     private final DataSource dataSource;
+    private final Lock turns;
     private long lastId;
 
-    /** @param lastId the id of the journal's last row, 0 when it is empty */
-    BindingJournal(DataSource dataSource, long lastId) {
+    /**
+     * @param lastId the id of the journal's last row, 0 when it is empty
+     * @param turns shared with the fold's {@link BindingTransaction}
+     */
+    BindingJournal(DataSource dataSource, long lastId, Lock turns) {
         this.dataSource = dataSource;
         this.lastId = lastId;
+        this.turns = turns;
     }
 
     /**
@@ -45,6 +56,7 @@ final class BindingJournal {
         }
         List<byte[]> chunks = BindingJournalCodec.encode(changes);
         long id = lastId;
+        turns.lock();
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
@@ -61,6 +73,8 @@ final class BindingJournal {
             } finally {
                 connection.setAutoCommit(autoCommit);
             }
+        } finally {
+            turns.unlock();
         }
         lastId = id;
         return id;

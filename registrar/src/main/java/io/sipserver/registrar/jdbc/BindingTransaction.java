@@ -10,12 +10,13 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
+import java.util.concurrent.locks.Lock;
 import javax.sql.DataSource;
 
 /**
- * One fold of journalled changes into {@code sip_binding}: a batch of upserts, a batch of deletes, and the deletion of
- * the journal rows they came from, in one transaction, so that a crash leaves each change either in the table or
- * still in the journal. The caller gives at most one change per row, so the two batches touch distinct rows and
+ * One slice of a fold of journalled changes into {@code sip_binding}: a batch of upserts, a batch of deletes and, in
+ * a fold's last slice, the deletion of the journal rows they came from, in one transaction, so that a crash leaves
+ * each change in the table, still in the journal, or both. The caller gives at most one change per row, so the two batches touch distinct rows and
  * their order cannot matter. The upsert is one standard SQL {@code MERGE ... USING ... WHEN MATCHED / WHEN NOT
  * MATCHED} (H2 and PostgreSQL 15+ both take it, as the design asks of our SQL): nearly every change refreshes an
  * existing row, which it writes in one step. Measured with H2 2.4.240 in a file, alternating rounds of 10,000
@@ -42,17 +43,21 @@ final class BindingTransaction {
             + " s.call_id, s.cseq, s.source_host, s.source_port, s.transport, s.user_agent, s.updated_at)";
 
     private final DataSource dataSource;
+    private final Lock turns;
 
-    BindingTransaction(DataSource dataSource) {
+    /** @param turns held for the whole transaction: see {@link BindingJournal} */
+    BindingTransaction(DataSource dataSource, Lock turns) {
         this.dataSource = dataSource;
+        this.turns = turns;
     }
 
     /**
      * @param lastPerRow at most one change per (aor, contact URI)
-     * @param journalUpTo the journal rows up to this id are deleted: they hold no change that is not in
-     *     {@code lastPerRow} or superseded by it
+     * @param journalUpTo the journal rows up to this id are deleted (none when 0): they hold no change that is
+     *     neither in the table already nor in {@code lastPerRow}, nor superseded by one
      */
     void write(Collection<BindingChange> lastPerRow, long journalUpTo) throws SQLException {
+        turns.lock();
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
@@ -78,9 +83,11 @@ final class BindingTransaction {
                 if (anyDelete) {
                     delete.executeBatch();
                 }
-                try (PreparedStatement deleteJournal = connection.prepareStatement(DELETE_JOURNAL)) {
-                    deleteJournal.setLong(1, journalUpTo);
-                    deleteJournal.executeUpdate();
+                if (journalUpTo > 0) {
+                    try (PreparedStatement deleteJournal = connection.prepareStatement(DELETE_JOURNAL)) {
+                        deleteJournal.setLong(1, journalUpTo);
+                        deleteJournal.executeUpdate();
+                    }
                 }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
@@ -89,6 +96,8 @@ final class BindingTransaction {
             } finally {
                 connection.setAutoCommit(autoCommit);
             }
+        } finally {
+            turns.unlock();
         }
     }
 

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -24,13 +26,18 @@ public final class JdbcBindingStore implements BindingStore, AutoCloseable {
     public static final int DEFAULT_QUEUE_CAPACITY = 16_384;
     public static final int DEFAULT_MAX_BATCH = 2_048;
     /**
-     * At most 100 commits a second: each commit of H2's MVStore rewrites every page it touched, a whole leaf of
-     * rows for each changed row, so a commit of a few changes costs nearly as much as one of dozens. Refreshing
-     * 10,000 AORs at 4,000/s, the writer spent 172-188 CPU-us per refresh committing as soon as it could and 33-46
-     * with this interval (24-28 with 20 ms; {@code GroupCommitCpuBenchmark}). A REGISTER waits at most this much longer
-     * for its 200.
+     * At most 100 commits a second: each commit of H2's MVStore rewrites every page it touched and its own
+     * metadata, so a commit of a few changes costs nearly as much as one of dozens. Refreshing 10,000 AORs at
+     * 4,000/s, when each commit still MERGEd its rows into {@code sip_binding}, the writer spent 172-188 CPU-us per
+     * refresh committing as soon as it could and 33-46 with this interval (24-28 with 20 ms). A REGISTER waits at
+     * most this much longer for its 200.
      */
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(10);
+    /**
+     * Refreshing 10,000 AORs at 10,000/s, writer plus fold CPU per refresh: 8.7-8.9 + 1.7-2.6 us with 30 s, 10.3-11.1 +
+     * 5.3-5.6 us with 10 s ({@code GroupCommitCpuBenchmark}, the fold then in one transaction). Start-up replays up to
+     * this much of the journal.
+     */
     public static final Duration DEFAULT_FOLD_INTERVAL = Duration.ofSeconds(30);
 
     private final JdbcTemplate jdbc;
@@ -54,7 +61,10 @@ public final class JdbcBindingStore implements BindingStore, AutoCloseable {
     public JdbcBindingStore(DataSource dataSource, int queueCapacity, int maxBatch, Duration commitInterval,
             Duration foldInterval) {
         this.jdbc = new JdbcTemplate(dataSource);
-        BindingTransaction table = new BindingTransaction(dataSource);
+        // Fair: the fold takes the lock again right after each slice, and a barging lock would let it run every
+        // slice of a fold while the writer, and every REGISTER's 200, waited.
+        Lock turns = new ReentrantLock(true);
+        BindingTransaction table = new BindingTransaction(dataSource, turns);
         this.fold = new BindingFold(table, foldInterval);
         BindingJournal.Contents journalled;
         try {
@@ -66,7 +76,7 @@ public final class JdbcBindingStore implements BindingStore, AutoCloseable {
                     + e.getMessage(), e);
         }
         fold.start();
-        BindingJournal journal = new BindingJournal(dataSource, journalled.lastId());
+        BindingJournal journal = new BindingJournal(dataSource, journalled.lastId(), turns);
         this.writer = new GroupCommitWriter("binding-writer", queueCapacity, maxBatch, commitInterval,
                 changes -> fold.add(changes, journal.append(changes)));
     }

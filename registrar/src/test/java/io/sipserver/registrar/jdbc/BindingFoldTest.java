@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -28,14 +31,16 @@ class BindingFoldTest {
     @TempDir
     Path dir;
 
+    private final Lock turns = new ReentrantLock();
+
     @Test
     void theLastChangeOfEachBindingReachesTheTableAndTheFoldedJournalRowsGo() throws Exception {
         Binding phone = binding("sip:alice@198.51.100.1", 1);
         Binding phoneRefreshed = binding("sip:alice@198.51.100.1", 2);
         Binding laptop = binding("sip:alice@198.51.100.2", 1);
         try (HikariDataSource db = H2Files.open(dir)) {
-            BindingJournal journal = new BindingJournal(db, 0);
-            BindingFold fold = new BindingFold(new BindingTransaction(db), NEVER);
+            BindingJournal journal = new BindingJournal(db, 0, turns);
+            BindingFold fold = new BindingFold(new BindingTransaction(db, turns), NEVER);
             List<BindingChange> first = List.of(new BindingChange.Put(phone), new BindingChange.Put(laptop));
             fold.add(first, journal.append(first));
             List<BindingChange> second = List.of(new BindingChange.Remove(laptop.aor(), laptop.contactUri()),
@@ -58,14 +63,34 @@ class BindingFoldTest {
     }
 
     @Test
+    void aFoldOfManySlicesWritesEveryBindingAndEmptiesTheJournalOnlyAtItsEnd() throws Exception {
+        List<BindingChange> changes = new ArrayList<>();
+        for (int i = 0; i < 3 * BindingFold.SLICE + 7; i++) {
+            changes.add(new BindingChange.Put(binding("sip:alice@198.51.100." + (i % 250) + ":" + (5000 + i), 1)));
+        }
+        try (HikariDataSource db = H2Files.open(dir)) {
+            BindingJournal journal = new BindingJournal(db, 0, turns);
+            BindingFold fold = new BindingFold(new BindingTransaction(db, turns), NEVER);
+            fold.add(changes, journal.append(changes));
+
+            fold.fold();
+
+            assertThat(new JdbcTemplate(db).queryForObject("SELECT COUNT(*) FROM sip_binding", Integer.class))
+                    .isEqualTo(changes.size());
+            assertThat(journalRows(db)).isZero();
+            fold.close();
+        }
+    }
+
+    @Test
     void aFailedFoldKeepsItsChangesAndNewerOnesWin() throws Exception {
         Binding phone = binding("sip:alice@198.51.100.1", 1);
         Binding laptop = binding("sip:alice@198.51.100.2", 1);
         Binding laptopRefreshed = binding("sip:alice@198.51.100.2", 2);
         try (HikariDataSource db = H2Files.open(dir)) {
             JdbcTemplate sql = new JdbcTemplate(db);
-            BindingJournal journal = new BindingJournal(db, 0);
-            BindingFold fold = new BindingFold(new BindingTransaction(db), NEVER);
+            BindingJournal journal = new BindingJournal(db, 0, turns);
+            BindingFold fold = new BindingFold(new BindingTransaction(db, turns), NEVER);
             List<BindingChange> first = List.of(new BindingChange.Put(phone), new BindingChange.Put(laptop));
             fold.add(first, journal.append(first));
             sql.execute("ALTER TABLE sip_binding RENAME TO sip_binding_away");
@@ -89,7 +114,7 @@ class BindingFoldTest {
         Binding laptop = binding("sip:alice@198.51.100.2", 1);
         try (HikariDataSource db = H2Files.open(dir)) {
             // What a crashed server leaves: changes acknowledged from the journal, never folded.
-            BindingJournal journal = new BindingJournal(db, 0);
+            BindingJournal journal = new BindingJournal(db, 0, turns);
             journal.append(List.of(new BindingChange.Put(phone), new BindingChange.Put(laptop)));
             journal.append(List.of(new BindingChange.Remove(laptop.aor(), laptop.contactUri())));
 
