@@ -55,29 +55,18 @@ final class BindingJournal {
             return lastId;
         }
         List<byte[]> chunks = BindingJournalCodec.encode(changes);
-        long id = lastId;
-        turns.lock();
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
+        long first = lastId + 1;
+        TurnTakingTransaction.run(dataSource, turns, connection -> {
             try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                for (byte[] chunk : chunks) {
-                    insert.setLong(1, ++id);
-                    insert.setBytes(2, chunk);
+                for (int i = 0; i < chunks.size(); i++) {
+                    insert.setLong(1, first + i);
+                    insert.setBytes(2, chunks.get(i));
                     insert.executeUpdate();
                 }
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(autoCommit);
             }
-        } finally {
-            turns.unlock();
-        }
-        lastId = id;
-        return id;
+        });
+        lastId = first + chunks.size() - 1;
+        return lastId;
     }
 
     /** Reads the whole journal, oldest change first. */

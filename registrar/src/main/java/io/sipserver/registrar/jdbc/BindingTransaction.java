@@ -2,7 +2,6 @@ package io.sipserver.registrar.jdbc;
 
 import io.sipserver.registrar.Binding;
 import io.sipserver.registrar.BindingChange;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -57,10 +56,7 @@ final class BindingTransaction {
      *     neither in the table already nor in {@code lastPerRow}, nor superseded by one
      */
     void write(Collection<BindingChange> lastPerRow, long journalUpTo) throws SQLException {
-        turns.lock();
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
+        TurnTakingTransaction.run(dataSource, turns, connection -> {
             try (PreparedStatement upsert = connection.prepareStatement(UPSERT);
                     PreparedStatement delete = connection.prepareStatement(DELETE)) {
                 boolean anyUpsert = false;
@@ -83,22 +79,14 @@ final class BindingTransaction {
                 if (anyDelete) {
                     delete.executeBatch();
                 }
-                if (journalUpTo > 0) {
-                    try (PreparedStatement deleteJournal = connection.prepareStatement(DELETE_JOURNAL)) {
-                        deleteJournal.setLong(1, journalUpTo);
-                        deleteJournal.executeUpdate();
-                    }
-                }
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(autoCommit);
             }
-        } finally {
-            turns.unlock();
-        }
+            if (journalUpTo > 0) {
+                try (PreparedStatement deleteJournal = connection.prepareStatement(DELETE_JOURNAL)) {
+                    deleteJournal.setLong(1, journalUpTo);
+                    deleteJournal.executeUpdate();
+                }
+            }
+        });
     }
 
     private static void bind(PreparedStatement upsert, Binding b) throws SQLException {

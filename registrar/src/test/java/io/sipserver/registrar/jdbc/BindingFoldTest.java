@@ -42,10 +42,10 @@ class BindingFoldTest {
             BindingJournal journal = new BindingJournal(db, 0, turns);
             BindingFold fold = new BindingFold(new BindingTransaction(db, turns), NEVER);
             List<BindingChange> first = List.of(new BindingChange.Put(phone), new BindingChange.Put(laptop));
-            fold.add(first, journal.append(first));
+            append(journal, fold, first);
             List<BindingChange> second = List.of(new BindingChange.Remove(laptop.aor(), laptop.contactUri()),
                     new BindingChange.Put(phoneRefreshed));
-            fold.add(second, journal.append(second));
+            append(journal, fold, second);
             assertThat(journalRows(db)).isEqualTo(2);
 
             fold.fold();
@@ -54,7 +54,7 @@ class BindingFoldTest {
                     String.class)).containsExactly("sip:alice@198.51.100.1 2");
             assertThat(journalRows(db)).isZero();
             List<BindingChange> third = List.of(new BindingChange.Put(laptop));
-            fold.add(third, journal.append(third));
+            append(journal, fold, third);
             fold.fold();
             assertThat(new JdbcTemplate(db).queryForObject("SELECT COUNT(*) FROM sip_binding", Integer.class))
                     .isEqualTo(2);
@@ -71,7 +71,7 @@ class BindingFoldTest {
         try (HikariDataSource db = H2Files.open(dir)) {
             BindingJournal journal = new BindingJournal(db, 0, turns);
             BindingFold fold = new BindingFold(new BindingTransaction(db, turns), NEVER);
-            fold.add(changes, journal.append(changes));
+            append(journal, fold, changes);
 
             fold.fold();
 
@@ -92,13 +92,13 @@ class BindingFoldTest {
             BindingJournal journal = new BindingJournal(db, 0, turns);
             BindingFold fold = new BindingFold(new BindingTransaction(db, turns), NEVER);
             List<BindingChange> first = List.of(new BindingChange.Put(phone), new BindingChange.Put(laptop));
-            fold.add(first, journal.append(first));
+            append(journal, fold, first);
             sql.execute("ALTER TABLE sip_binding RENAME TO sip_binding_away");
 
             assertThatThrownBy(fold::fold).isInstanceOf(SQLException.class);
 
             List<BindingChange> second = List.of(new BindingChange.Put(laptopRefreshed));
-            fold.add(second, journal.append(second));
+            append(journal, fold, second);
             sql.execute("ALTER TABLE sip_binding_away RENAME TO sip_binding");
             fold.fold();
             assertThat(sql.queryForList("SELECT contact_uri || ' ' || cseq FROM sip_binding ORDER BY contact_uri",
@@ -141,6 +141,12 @@ class BindingFoldTest {
             assertThatThrownBy(() -> new JdbcBindingStore(db)).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("sip_binding_journal").hasMessageContaining("format version 9");
         }
+    }
+
+    /** What the store's group commit does with each batch. */
+    private static void append(BindingJournal journal, BindingFold fold, List<BindingChange> changes)
+            throws SQLException {
+        fold.add(changes, journal.append(changes));
     }
 
     private static int journalRows(HikariDataSource db) {
