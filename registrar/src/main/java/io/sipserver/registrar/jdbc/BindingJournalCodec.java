@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The binary form of binding changes in {@code sip_binding_journal}: written on every group commit, so it is
+ * The binary form of binding changes in the journal ({@link BindingJournal}): written on every group commit, so it is
  * compact and cheap to produce; read back only by the fold at start-up. A chunk starts with a format version,
  * then holds whole changes in order.
  */

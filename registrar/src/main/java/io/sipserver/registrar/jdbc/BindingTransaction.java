@@ -13,10 +13,9 @@ import java.util.concurrent.locks.Lock;
 import javax.sql.DataSource;
 
 /**
- * One slice of a fold of journalled changes into {@code sip_binding}: a batch of upserts, a batch of deletes and, in
- * a fold's last slice, the deletion of the journal rows they came from, in one transaction, so that a crash leaves
- * each change in the table, still in the journal, or both. The caller gives at most one change per row, so the two batches touch distinct rows and
- * their order cannot matter. The upsert is one standard SQL {@code MERGE ... USING ... WHEN MATCHED / WHEN NOT
+ * One slice of a fold of journalled changes into {@code sip_binding}: a batch of upserts and a batch of deletes in
+ * one transaction. The caller gives at most one change per row, so the two batches touch distinct rows and their
+ * order cannot matter. The upsert is one standard SQL {@code MERGE ... USING ... WHEN MATCHED / WHEN NOT
  * MATCHED} (H2 and PostgreSQL 15+ both take it, as the design asks of our SQL): nearly every change refreshes an
  * existing row, which it writes in one step. Measured with H2 2.4.240 in a file, alternating rounds of 10,000
  * refreshes in one JVM, CPU-us per change: 16.1 for this form against 15.8 for H2's own {@code MERGE INTO ... KEY}
@@ -26,7 +25,6 @@ import javax.sql.DataSource;
 final class BindingTransaction {
 
     private static final String DELETE = "DELETE FROM sip_binding WHERE aor = ? AND contact_uri = ?";
-    private static final String DELETE_JOURNAL = "DELETE FROM sip_binding_journal WHERE id <= ?";
     private static final String COLUMNS = "aor, contact_uri, expires_at, q, call_id, cseq, source_host, source_port,"
             + " transport, user_agent, updated_at";
     /** The parameters are cast because PostgreSQL types a bare parameter in a VALUES list as text. */
@@ -50,12 +48,8 @@ final class BindingTransaction {
         this.turns = turns;
     }
 
-    /**
-     * @param lastPerRow at most one change per (aor, contact URI)
-     * @param journalUpTo the journal rows up to this id are deleted (none when 0): they hold no change that is
-     *     neither in the table already nor in {@code lastPerRow}, nor superseded by one
-     */
-    void write(Collection<BindingChange> lastPerRow, long journalUpTo) throws SQLException {
+    /** @param lastPerRow at most one change per (aor, contact URI) */
+    void write(Collection<BindingChange> lastPerRow) throws SQLException {
         TurnTakingTransaction.run(dataSource, turns, connection -> {
             try (PreparedStatement upsert = connection.prepareStatement(UPSERT);
                     PreparedStatement delete = connection.prepareStatement(DELETE)) {
@@ -78,12 +72,6 @@ final class BindingTransaction {
                 }
                 if (anyDelete) {
                     delete.executeBatch();
-                }
-            }
-            if (journalUpTo > 0) {
-                try (PreparedStatement deleteJournal = connection.prepareStatement(DELETE_JOURNAL)) {
-                    deleteJournal.setLong(1, journalUpTo);
-                    deleteJournal.executeUpdate();
                 }
             }
         });

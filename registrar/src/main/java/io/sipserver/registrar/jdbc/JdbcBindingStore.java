@@ -64,21 +64,16 @@ public final class JdbcBindingStore implements BindingStore, AutoCloseable {
         // Fair: the fold takes the lock again right after each slice, and a barging lock would let it run every
         // slice of a fold while the writer, and every REGISTER's 200, waited.
         Lock turns = new ReentrantLock(true);
-        BindingTransaction table = new BindingTransaction(dataSource, turns);
-        this.fold = new BindingFold(table, foldInterval);
-        BindingJournal.Contents journalled;
+        BindingJournal journal = new BindingJournal(dataSource, turns);
+        this.fold = new BindingFold(journal, new BindingTransaction(dataSource, turns), foldInterval);
         try {
-            journalled = BindingJournal.read(dataSource);
-            fold.add(journalled.changes(), journalled.lastId());
-            fold.fold();
+            fold.recover();
         } catch (SQLException | IllegalArgumentException e) {
-            throw new IllegalStateException("cannot fold the binding journal (sip_binding_journal) into sip_binding: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException("cannot fold the binding journal (" + String.join(", ",
+                    BindingJournal.HALVES) + ") into sip_binding: " + e.getMessage(), e);
         }
         fold.start();
-        BindingJournal journal = new BindingJournal(dataSource, journalled.lastId(), turns);
-        this.writer = new GroupCommitWriter("binding-writer", queueCapacity, maxBatch, commitInterval,
-                changes -> fold.add(changes, journal.append(changes)));
+        this.writer = new GroupCommitWriter("binding-writer", queueCapacity, maxBatch, commitInterval, fold::append);
     }
 
     @Override

@@ -16,12 +16,18 @@ final class H2Files {
     }
 
     static HikariDataSource open(Path dir) {
+        return open(dir, "latest");
+    }
+
+    /** Migrated up to {@code version} only: the database of an earlier release. */
+    static HikariDataSource open(Path dir, String version) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url(dir));
         config.setUsername("sa");
         config.setMaximumPoolSize(4);
         HikariDataSource dataSource = new HikariDataSource(config);
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration/registrar").load().migrate();
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration/registrar").target(version).load()
+                .migrate();
         return dataSource;
     }
 }
