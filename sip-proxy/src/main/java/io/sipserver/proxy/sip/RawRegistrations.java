@@ -146,6 +146,10 @@ final class RawRegistrations {
         if (failures.lockedForMillis(credentials.username(), source) > 0) {
             return false;
         }
+        Answering answering = answering(request, source, packet.getPort(), socket, key);
+        if (answering == null) {
+            return false;
+        }
         // Without side effects unless it succeeds: the stack's pipeline checks anew what fails here.
         if (!(authenticator.verify(credentials, Request.REGISTER) instanceof AuthResult.Authenticated ok)) {
             return false;
@@ -154,18 +158,39 @@ final class RawRegistrations {
         traffic.get().rawRequestReceived(Request.REGISTER);
         String toUser = registration.toUser();
         if (!ok.username().equals(toUser)) {
-            respond(request, packet, socket, key, new RegisterReply(403,
+            respond(answering, new RegisterReply(403,
                     "Forbidden (" + ok.username() + " may not register " + toUser + ")", List.of(), 0, 0));
             return true;
         }
         RegisterRequest register = registration.request();
         locations.register(register).whenCompleteAsync(
-                (outcome, error) -> answer(packet, socket, key, register.aor(), outcome, error), replies);
+                (outcome, error) -> answer(answering, register.aor(), outcome, error), replies);
         return true;
     }
 
     /** A REGISTER read, before its credentials are checked. */
     private record Registration(DigestCredentials credentials, String toUser, RegisterRequest request) {
+    }
+
+    /**
+     * What an answer needs of its request, copied on the worker, so that the thread that answers once the change is
+     * durable writes it without scanning the request again: the header fields a response copies, where it goes, and
+     * its key in {@link RegisterAnswers}.
+     */
+    private record Answering(byte[] fields, InetAddress address, int port, DatagramSocket socket, String key) {
+    }
+
+    /** Null when the copied fields do not fit in an answer. */
+    private Answering answering(RawSipRequest request, InetAddress source, int sourcePort, DatagramSocket socket,
+            String key) {
+        byte[] fields = copiedFields(request, source, sourcePort);
+        return fields == null ? null
+                : new Answering(fields, source, request.responsePort(sourcePort), socket, key);
+    }
+
+    private byte[] copiedFields(RawSipRequest request, InetAddress source, int sourcePort) {
+        return scratch.get().writer().copiedFields(request, source.getHostAddress().getBytes(
+                StandardCharsets.US_ASCII), sourcePort, TAG_PREFIX, tags.incrementAndGet());
     }
 
     /** The request read, or null when something in it is for the stack's parser and pipeline to judge. */
@@ -273,7 +298,8 @@ final class RawRegistrations {
         List<Binding> bindings = r.contacts().stream().map(c -> new Binding(r.aor(), c.uri(), now.plusSeconds(3600),
                 1.0f, r.callId(), r.cseq(), r.sourceHost(), r.sourcePort(), r.transport(), r.userAgent(), now))
                 .toList();
-        byte[] answer = written(request, source, sourcePort, new RegisterReply(200, null, bindings, 0, 0));
+        byte[] fields = copiedFields(request, source, sourcePort);
+        byte[] answer = fields == null ? null : written(fields, new RegisterReply(200, null, bindings, 0, 0));
         if (answer == null) {
             throw new IllegalStateException("the 200 does not fit");
         }
@@ -281,13 +307,7 @@ final class RawRegistrations {
     }
 
     /** Answers once the registrar is done; runs on the replies executor. Whatever fails here is answered 500. */
-    private void answer(DatagramPacket packet, DatagramSocket socket, String key, String aor, RegisterOutcome outcome,
-            Throwable error) {
-        RawSipRequest request = scratch.get().request();
-        if (!request.scan(packet.getData(), packet.getLength())) {
-            log.warn("a REGISTER from {} scanned before no longer scans; not answered", packet.getAddress());
-            return;
-        }
+    private void answer(Answering answering, String aor, RegisterOutcome outcome, Throwable error) {
         RegisterReply reply;
         try {
             reply = RegisterReply.of(aor, outcome, error);
@@ -295,34 +315,32 @@ final class RawRegistrations {
             log.warn("REGISTER for {} not answered as it should be", aor, e);
             reply = new RegisterReply(500, "Server Internal Error", List.of(), 0, 0);
         }
-        respond(request, packet, socket, key, reply);
+        respond(answering, reply);
     }
 
-    /** Writes and sends {@code reply} to {@code request} and keeps it for retransmissions. */
-    private void respond(RawSipRequest request, DatagramPacket packet, DatagramSocket socket, String key,
-            RegisterReply reply) {
-        InetAddress source = packet.getAddress();
-        byte[] datagram = written(request, source, packet.getPort(), reply);
+    /** Writes and sends {@code reply} and keeps it for retransmissions. */
+    private void respond(Answering answering, RegisterReply reply) {
+        byte[] datagram = written(answering.fields(), reply);
         if (datagram == null) {
-            log.warn("the {} to a REGISTER from {} does not fit in a datagram; not sent", reply.status(), source);
+            log.warn("the {} to a REGISTER from {} does not fit in a datagram; not sent", reply.status(),
+                    answering.address());
             return;
         }
-        answers.sent(key, datagram);
+        answers.sent(answering.key(), datagram);
         try {
-            socket.send(new DatagramPacket(datagram, datagram.length, source, request.responsePort(packet.getPort())));
+            answering.socket().send(new DatagramPacket(datagram, datagram.length, answering.address(),
+                    answering.port()));
             traffic.get().rawResponseSent(Request.REGISTER, reply.status());
         } catch (IOException | RuntimeException e) {
             logFailure(e);
         }
     }
 
-    /** {@code reply} to {@code request} from {@code source:sourcePort}, as bytes; null when it does not fit. */
-    private byte[] written(RawSipRequest request, InetAddress source, int sourcePort, RegisterReply reply) {
+    /** {@code reply} after the header fields copied from its request, as bytes; null when it does not fit. */
+    private byte[] written(byte[] copiedFields, RegisterReply reply) {
         RawResponseWriter writer = scratch.get().writer();
         String reason = reply.reason() != null ? reply.reason() : SIPResponse.getReasonPhrase(reply.status());
-        writer.start(request, ("SIP/2.0 " + reply.status() + " " + reason).getBytes(StandardCharsets.UTF_8),
-                source.getHostAddress().getBytes(StandardCharsets.US_ASCII), sourcePort, TAG_PREFIX,
-                tags.incrementAndGet());
+        writer.start(("SIP/2.0 " + reply.status() + " " + reason).getBytes(StandardCharsets.UTF_8), copiedFields);
         if (reply.minExpires() > 0) {
             writer.header(MIN_EXPIRES, Integer.toString(reply.minExpires()));
         }

@@ -1,6 +1,7 @@
 package io.sipserver.proxy.sip;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Writes a response to a {@link RawSipRequest} without a body (a stateless refusal, a digest challenge, the answer
@@ -84,36 +85,68 @@ final class RawResponseWriter {
         at = 0;
         full = false;
         try {
-            byte[] data = request.data();
             put(statusLine);
             put(CRLF);
-            put(VIA);
-            topVia(request, sourceHost, sourcePort);
-            put(data, request.topViaEnd(), request.viaEnd(0));
-            for (int i = 1; i < request.viaCount(); i++) {
-                put(CRLF);
-                put(VIA);
-                put(data, request.viaStart(i), request.viaEnd(i));
-            }
-            put(FROM);
-            put(data, request.fromStart(), request.fromEnd());
-            put(TO);
-            put(data, request.toStart(), request.toEnd());
-            if (!request.hasToTag()) {
-                put(TAG);
-                put(toTagPrefix);
-                number(toTag, 36);
-            }
-            put(CALL_ID);
-            put(data, request.callIdStart(), request.callIdEnd());
-            put(CSEQ);
-            put(data, request.cseqStart(), request.cseqEnd());
-            if (request.timestampStart() >= 0) {
-                put(TIMESTAMP);
-                put(data, request.timestampStart(), request.timestampEnd());
-            }
+            copy(request, sourceHost, sourcePort, toTagPrefix, toTag);
         } catch (ArrayIndexOutOfBoundsException e) {
             full = true;
+        }
+    }
+
+    /**
+     * The header fields {@link #start} copies from {@code request}, as bytes of their own (the buffer is left to the
+     * next response): for an answer written later, on another thread, with {@link #start(byte[], byte[])} and
+     * without scanning the request again. Null when they do not fit.
+     */
+    byte[] copiedFields(RawSipRequest request, byte[] sourceHost, int sourcePort, byte[] toTagPrefix, long toTag) {
+        at = 0;
+        try {
+            copy(request, sourceHost, sourcePort, toTagPrefix, toTag);
+        } catch (ArrayIndexOutOfBoundsException e) {
+            return null;
+        }
+        return Arrays.copyOf(out, at);
+    }
+
+    /** Starts a response as {@link #start(RawSipRequest, byte[], byte[], int, byte[], long)} does. */
+    void start(byte[] statusLine, byte[] copiedFields) {
+        at = 0;
+        full = false;
+        try {
+            put(statusLine);
+            put(CRLF);
+            put(copiedFields);
+        } catch (ArrayIndexOutOfBoundsException e) {
+            full = true;
+        }
+    }
+
+    private void copy(RawSipRequest request, byte[] sourceHost, int sourcePort, byte[] toTagPrefix, long toTag) {
+        byte[] data = request.data();
+        put(VIA);
+        topVia(request, sourceHost, sourcePort);
+        put(data, request.topViaEnd(), request.viaEnd(0));
+        for (int i = 1; i < request.viaCount(); i++) {
+            put(CRLF);
+            put(VIA);
+            put(data, request.viaStart(i), request.viaEnd(i));
+        }
+        put(FROM);
+        put(data, request.fromStart(), request.fromEnd());
+        put(TO);
+        put(data, request.toStart(), request.toEnd());
+        if (!request.hasToTag()) {
+            put(TAG);
+            put(toTagPrefix);
+            number(toTag, 36);
+        }
+        put(CALL_ID);
+        put(data, request.callIdStart(), request.callIdEnd());
+        put(CSEQ);
+        put(data, request.cseqStart(), request.cseqEnd());
+        if (request.timestampStart() >= 0) {
+            put(TIMESTAMP);
+            put(data, request.timestampStart(), request.timestampEnd());
         }
     }
 

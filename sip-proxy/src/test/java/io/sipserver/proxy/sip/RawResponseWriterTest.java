@@ -96,6 +96,30 @@ class RawResponseWriterTest {
     }
 
     @Test
+    void anAnswerWrittenLaterFromTheCopiedFieldsIsTheOneWrittenFromTheRequest() {
+        String text = invite("Via: SIP/2.0/UDP 10.0.0.1:5070;branch=z9hG4bK-1;rport\r\nVia: SIP/2.0/UDP 10.0.0.2")
+                .replace("Max-Forwards: 70\r\n", "Timestamp: 54.2\r\n");
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        assertThat(request.scan(bytes, bytes.length)).isTrue();
+        byte[] source = SOURCE.getBytes(StandardCharsets.US_ASCII);
+        byte[] tagPrefix = "rg-".getBytes(StandardCharsets.US_ASCII);
+        writer.start(request, STATUS_LINE, source, SOURCE_PORT, tagPrefix, 77);
+        writer.header("Date: ".getBytes(StandardCharsets.US_ASCII), "Sat, 13 Nov 2010 23:29:00 GMT");
+        assertThat(writer.finish()).isTrue();
+        String fromTheRequest = new String(writer.buffer(), 0, writer.length(), StandardCharsets.US_ASCII);
+
+        byte[] fields = writer.copiedFields(request, source, SOURCE_PORT, tagPrefix, 77);
+        bytes[0] = 'X'; // the request's buffer may be gone by the time the answer is written
+        writer.start(STATUS_LINE, fields);
+        writer.header("Date: ".getBytes(StandardCharsets.US_ASCII), "Sat, 13 Nov 2010 23:29:00 GMT");
+        assertThat(writer.finish()).isTrue();
+
+        assertThat(new String(writer.buffer(), 0, writer.length(), StandardCharsets.US_ASCII))
+                .isEqualTo(fromTheRequest).contains(";rport=40000;received=127.0.0.1", "Via: SIP/2.0/UDP 10.0.0.2",
+                        ";tag=rg-25", "Timestamp: 54.2");
+    }
+
+    @Test
     void aRefusalThatDoesNotFitIsNotWritten() {
         String text = invite("Via: SIP/2.0/UDP 10.0.0.1:5070;branch=z9hG4bK-1");
         byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
