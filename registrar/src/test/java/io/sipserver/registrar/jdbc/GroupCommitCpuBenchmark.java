@@ -62,9 +62,9 @@ class GroupCommitCpuBenchmark {
                 fileMegabytes = Files.size(db.resolve("registrar.mv.db")) / 1e6;
             }
             System.out.printf("commit interval %d ms, fold interval %d ms: writer %.1f + fold %.1f CPU-us per refresh"
-                    + " (%d AORs refreshed %d times at %d/s), H2 file %.0f MB before closing%n",
+                    + " (%d AORs refreshed %d times at %d/s), H2 file %.0f MB before closing, %.0f MB after%n",
                     JdbcBindingStore.DEFAULT_COMMIT_INTERVAL.toMillis(), foldInterval.toMillis(), writer, fold, AORS,
-                    refreshes, RATE, fileMegabytes);
+                    refreshes, RATE, fileMegabytes, Files.size(db.resolve("registrar.mv.db")) / 1e6);
             try (HikariDataSource data = H2Files.open(db)) {
                 assertThat(new JdbcTemplate(data).queryForObject("SELECT COUNT(*) FROM sip_binding WHERE cseq = ?",
                         Integer.class, 1 + refreshes)).isEqualTo(AORS);
