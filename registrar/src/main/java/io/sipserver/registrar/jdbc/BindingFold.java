@@ -14,11 +14,11 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Journals binding changes and moves them into {@code sip_binding}, off the REGISTER path. Appends go to one half of
- * the {@link BindingJournal}, and the last change of each binding appended there is kept in memory. Every interval the
- * fold switches appends to the other half, writes the kept changes in slices of {@link #SLICE} (one
- * {@link BindingTransaction} each, paced: {@link #PAUSE_PER_SLICE_TIME}), then empties the half they came from. A binding refreshed many times in an
- * interval is written once. A fold that fails is tried again, whole, at the next interval, before the other half's
- * changes: until then its half keeps them, so nothing acknowledged is lost.
+ * the {@link BindingJournal}, and the last change of each binding appended there is kept in memory. Every interval
+ * the fold switches appends to the other half, writes the kept changes in slices of {@link #SLICE} (one
+ * {@link BindingTransaction} each, paced: {@link #PAUSE_PER_SLICE_TIME}), then empties the half they came from. A
+ * binding refreshed many times in an interval is written once. A fold that fails is tried again, whole, at the next
+ * interval, before the other half's changes: until then its half keeps them, so nothing acknowledged is lost.
  */
 final class BindingFold implements AutoCloseable {
 
