@@ -34,9 +34,9 @@ public final class JdbcBindingStore implements BindingStore, AutoCloseable {
      */
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(10);
     /**
-     * Refreshing 10,000 AORs at 10,000/s, writer plus fold CPU per refresh: 8.7-8.9 + 1.7-2.6 us with 30 s, 10.3-11.1 +
-     * 5.3-5.6 us with 10 s ({@code GroupCommitCpuBenchmark}, the fold then in one transaction). Start-up replays up to
-     * this much of the journal.
+     * Refreshing 10,000 AORs at 10,000/s, writer plus fold CPU per refresh: 6.6-7.0 + 0.7-0.9 us with 30 s, 8.2-9.1 +
+     * 3.6-4.1 us with 10 s ({@code GroupCommitCpuBenchmark}, journal in halves, two runs each). Start-up replays up
+     * to this much of the journal.
      */
     public static final Duration DEFAULT_FOLD_INTERVAL = Duration.ofSeconds(30);
 
