@@ -72,6 +72,7 @@ final class RawRegistrations {
     private final RegisterAnswers answers;
     private final Supplier<SipTraffic> traffic;
     private final ThreadLocal<Scratch> scratch;
+    private final ContactValues contactValues;
     private final AtomicLong tags = new AtomicLong();
     private volatile int failuresLogged;
 
@@ -98,6 +99,7 @@ final class RawRegistrations {
         this.replies = replies;
         this.answers = answers;
         this.traffic = traffic;
+        this.contactValues = new ContactValues(this::readContacts, ContactValues.DEFAULT_CAPACITY);
         this.scratch = ThreadLocal.withInitial(
                 () -> new Scratch(new RawSipRequest(), new RawResponseWriter(maxMessageSize + HEADROOM)));
     }
@@ -210,8 +212,12 @@ final class RawRegistrations {
             String value = request.text(request.contactStart(i), request.contactEnd(i));
             if (value.equals("*")) {
                 wildcard = true;
-            } else if (!readContacts(value, contacts)) {
-                return null;
+            } else {
+                List<ContactSpec> read = contactValues.read(value);
+                if (read == null) {
+                    return null;
+                }
+                contacts.addAll(read);
             }
         }
         Integer expires = null;
@@ -230,26 +236,27 @@ final class RawRegistrations {
     }
 
     /**
-     * Adds the Contacts of one header value, read by the parser the stack reads them with, as the pipeline's
-     * RegisterStage takes them; false when that parser does not take the value (the stack's own parser then
-     * decides), or a URI does not parse back from its text (RegisterStage refuses that with 400).
+     * The Contacts of one header value, read by the parser the stack reads them with, as the pipeline's RegisterStage
+     * takes them; null when that parser does not take the value (the stack's own parser then decides), or a URI does
+     * not parse back from its text (RegisterStage refuses that with 400).
      */
-    private boolean readContacts(String value, List<ContactSpec> contacts) {
+    private List<ContactSpec> readContacts(String value) {
         if (!(PlainAddressParsers.contact(value, 0) instanceof ContactList list)) {
-            return false;
+            return null;
         }
+        List<ContactSpec> contacts = new ArrayList<>(list.size());
         for (ContactHeader c : list) {
             String uri = c.getAddress().getURI().toString();
             try {
                 addresses.createURI(uri);
             } catch (ParseException e) {
-                return false;
+                return null;
             }
             int expires = c.getExpires();
             float q = c.getQValue();
             contacts.add(new ContactSpec(uri, expires < 0 ? null : expires, q < 0 ? null : q));
         }
-        return true;
+        return contacts;
     }
 
     /** A non-negative decimal of at most 9 digits, or null. */
