@@ -110,9 +110,25 @@ public record DigestCredentials(String username, String realm, String nonce, Str
             return s.substring(start, pos);
         }
 
+        /** A quoted string's value; most hold no escape and are cut out of the header value as they are. */
         private String quoted() {
-            StringBuilder value = new StringBuilder();
-            pos++;
+            int start = ++pos;
+            while (pos < s.length()) {
+                char c = s.charAt(pos);
+                if (c == '\\') {
+                    return unescaped(start);
+                }
+                pos++;
+                if (c == '"') {
+                    return s.substring(start, pos - 1);
+                }
+            }
+            throw unterminated();
+        }
+
+        /** The rest of a quoted string from its first escape at {@code pos}; its value began at {@code start}. */
+        private String unescaped(int start) {
+            StringBuilder value = new StringBuilder().append(s, start, pos);
             while (pos < s.length()) {
                 char c = s.charAt(pos++);
                 if (c == '"') {
@@ -123,7 +139,11 @@ public record DigestCredentials(String username, String realm, String nonce, Str
                 }
                 value.append(c);
             }
-            throw new IllegalArgumentException("unterminated quoted string");
+            throw unterminated();
+        }
+
+        private static IllegalArgumentException unterminated() {
+            return new IllegalArgumentException("unterminated quoted string");
         }
 
         private void skipWhitespace() {

@@ -17,6 +17,16 @@ class DigestCredentialsTest {
     }
 
     @Test
+    void anEscapeAnywhereInAQuotedValueIsTakenOut() {
+        DigestCredentials c = DigestCredentials.parse("Digest username=\"\\alice\\\\\", realm=\"ex\\ample.com\","
+                + " nonce=\"n\\\"\", uri=\"sip:example.com\", response=\"r\"");
+
+        assertThat(c.username()).isEqualTo("alice\\");
+        assertThat(c.realm()).isEqualTo("example.com");
+        assertThat(c.nonce()).isEqualTo("n\"");
+    }
+
+    @Test
     void withoutQopNeitherNcNorCnonceIsRequired() {
         DigestCredentials c = DigestCredentials.parse(
                 "Digest username=\"alice\", realm=\"example.com\", nonce=\"n\", uri=\"sip:example.com\", response=\"r\"");
@@ -37,5 +47,9 @@ class DigestCredentialsTest {
                 .hasMessage("expected ',' after username");
         assertThatThrownBy(() -> DigestCredentials.parse("Digestive username=\"a\""))
                 .hasMessage("not a Digest credential");
+        assertThatThrownBy(() -> DigestCredentials.parse("Digest username=\"alice"))
+                .hasMessage("unterminated quoted string");
+        assertThatThrownBy(() -> DigestCredentials.parse("Digest username=\"al\\\"ice"))
+                .hasMessage("unterminated quoted string");
     }
 }
