@@ -22,7 +22,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -99,7 +101,7 @@ final class RawRegistrations {
         this.replies = replies;
         this.answers = answers;
         this.traffic = traffic;
-        this.contactValues = new ContactValues(this::readContacts, ContactValues.DEFAULT_CAPACITY);
+        this.contactValues = new ContactValues(ContactValues.DEFAULT_CAPACITY);
         this.scratch = ThreadLocal.withInitial(
                 () -> new Scratch(new RawSipRequest(), new RawResponseWriter(maxMessageSize + HEADROOM)));
     }
@@ -157,6 +159,7 @@ final class RawRegistrations {
             return false;
         }
         failures.succeeded(ok.username(), source);
+        registration.contactsRead().forEach(contactValues::remember);
         traffic.get().rawRequestReceived(Request.REGISTER);
         String toUser = registration.toUser();
         if (!ok.username().equals(toUser)) {
@@ -170,8 +173,13 @@ final class RawRegistrations {
         return true;
     }
 
-    /** A REGISTER read, before its credentials are checked. */
-    private record Registration(DigestCredentials credentials, String toUser, RegisterRequest request) {
+    /**
+     * A REGISTER read, before its credentials are checked.
+     *
+     * @param contactsRead the Contact values read afresh, not found in {@link ContactValues}, with what they read as
+     */
+    private record Registration(DigestCredentials credentials, String toUser, RegisterRequest request,
+            Map<String, List<ContactSpec>> contactsRead) {
     }
 
     /**
@@ -207,18 +215,26 @@ final class RawRegistrations {
             return null;
         }
         List<ContactSpec> contacts = new ArrayList<>();
+        Map<String, List<ContactSpec>> contactsRead = Map.of();
         boolean wildcard = false;
         for (int i = 0; i < request.contactCount(); i++) {
             String value = request.text(request.contactStart(i), request.contactEnd(i));
             if (value.equals("*")) {
                 wildcard = true;
-            } else {
-                List<ContactSpec> read = contactValues.read(value);
+                continue;
+            }
+            List<ContactSpec> read = contactValues.known(value);
+            if (read == null) {
+                read = readContacts(value);
                 if (read == null) {
                     return null;
                 }
-                contacts.addAll(read);
+                if (contactsRead.isEmpty()) {
+                    contactsRead = new HashMap<>();
+                }
+                contactsRead.put(value, read);
             }
+            contacts.addAll(read);
         }
         Integer expires = null;
         if (request.expiresStart() >= 0) {
@@ -232,7 +248,7 @@ final class RawRegistrations {
         RegisterRequest register = new RegisterRequest(AddressOfRecord.of(toUser, domain), wildcard, contacts,
                 expires, request.text(request.callIdStart(), request.callIdEnd()), request.cseqNumber(),
                 source.getHostAddress(), sourcePort, "UDP", userAgent);
-        return new Registration(credentials, toUser, register);
+        return new Registration(credentials, toUser, register, contactsRead);
     }
 
     /**

@@ -8,67 +8,63 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** A refresh's Contact value is read once, a refused one every time, and the table never outgrows its bound. */
+/** What a Contact value read as is found again once remembered; long values are not kept, and the table is bounded. */
 class ContactValuesTest {
 
     private static final String PHONE = "<sip:alice@198.51.100.7:5060;transport=udp>;expires=600";
-    private static final String REFUSED = "<sip:alice@host:port>";
+    private static final List<ContactSpec> PHONE_READ =
+            List.of(new ContactSpec("sip:alice@198.51.100.7:5060;transport=udp", 600, null));
 
-    private final List<String> readerCalls = new ArrayList<>();
+    @Test
+    void aValueIsKnownOnlyOnceRemembered() {
+        ContactValues values = new ContactValues(10);
+        assertThat(values.known(PHONE)).isNull();
 
-    /** Reads "<uri>..." as one Contact and refuses {@link #REFUSED}, recording each call. */
-    private List<ContactSpec> reader(String value) {
-        readerCalls.add(value);
-        if (value.equals(REFUSED)) {
-            return null;
-        }
-        return List.of(new ContactSpec(value.substring(1, value.indexOf('>')), 600, null));
+        values.remember(PHONE, new ArrayList<>(PHONE_READ));
+
+        assertThat(values.known(PHONE)).isEqualTo(PHONE_READ);
+        assertThat(values.known("<sip:bob@198.51.100.7>")).isNull();
     }
 
     @Test
-    void aValueReadBeforeIsNotReadAgain() {
-        ContactValues values = new ContactValues(this::reader, 10);
+    void aValueLongerThanTheBoundIsNotKept() {
+        ContactValues values = new ContactValues(10);
+        int user = ContactValues.MAX_VALUE_LENGTH - "<sip:@198.51.100.7>".length();
+        String longest = "<sip:" + "a".repeat(user) + "@198.51.100.7>";
+        String tooLong = "<sip:" + "a".repeat(user + 1) + "@198.51.100.7>";
+        assertThat(longest).hasSize(ContactValues.MAX_VALUE_LENGTH);
 
-        List<ContactSpec> first = values.read(PHONE);
-        List<ContactSpec> second = values.read(PHONE);
+        values.remember(longest, PHONE_READ);
+        values.remember(tooLong, PHONE_READ);
 
-        assertThat(second).isEqualTo(first)
-                .containsExactly(new ContactSpec("sip:alice@198.51.100.7:5060;transport=udp", 600, null));
-        assertThat(readerCalls).containsExactly(PHONE);
+        assertThat(values.known(longest)).isEqualTo(PHONE_READ);
+        assertThat(values.known(tooLong)).isNull();
+        assertThat(values.size()).isEqualTo(1);
     }
 
     @Test
-    void aRefusedValueIsRefusedEachTimeAndNotKept() {
-        ContactValues values = new ContactValues(this::reader, 10);
-
-        assertThat(values.read(REFUSED)).isNull();
-        assertThat(values.read(REFUSED)).isNull();
-
-        assertThat(readerCalls).containsExactly(REFUSED, REFUSED);
-        assertThat(values.size()).isZero();
-    }
-
-    @Test
-    void whenFullTheTableStartsAgainAndStillAnswers() {
-        ContactValues values = new ContactValues(this::reader, 3);
+    void whenFullTheTableStartsAgain() {
+        ContactValues values = new ContactValues(3);
         for (int i = 0; i < 3; i++) {
-            values.read("<sip:user" + i + "@198.51.100.7>");
+            values.remember("<sip:user" + i + "@198.51.100.7>", PHONE_READ);
         }
         assertThat(values.size()).isEqualTo(3);
 
-        List<ContactSpec> fourth = values.read("<sip:user3@198.51.100.7>");
+        values.remember("<sip:user3@198.51.100.7>", PHONE_READ);
 
-        assertThat(fourth).containsExactly(new ContactSpec("sip:user3@198.51.100.7", 600, null));
         assertThat(values.size()).isEqualTo(1);
-        values.read("<sip:user0@198.51.100.7>");
-        assertThat(readerCalls).hasSize(5);
+        assertThat(values.known("<sip:user3@198.51.100.7>")).isEqualTo(PHONE_READ);
+        assertThat(values.known("<sip:user0@198.51.100.7>")).isNull();
     }
 
     @Test
-    void whatItReturnsCannotBeChangedByItsCaller() {
-        ContactValues values = new ContactValues(this::reader, 10);
-        values.read(PHONE);
+    void whatItKeepsIsACopyNobodyCanChange() {
+        ContactValues values = new ContactValues(10);
+        List<ContactSpec> read = new ArrayList<>(PHONE_READ);
+        values.remember(PHONE, read);
+        read.clear();
 
-        assertThatThrownBy(() -> values.read(PHONE).clear()).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(values.known(PHONE)).isEqualTo(PHONE_READ);
+        assertThatThrownBy(() -> values.known(PHONE).clear()).isInstanceOf(UnsupportedOperationException.class);
     }
 }
